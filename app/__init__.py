@@ -1,0 +1,44 @@
+"""Kaiku: the Kaikukortti registry and validator."""
+
+import os
+
+from flask import Flask
+
+from . import config as settings
+from .extensions import babel, csrf, db, login_manager
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.update(settings.from_environment())
+    if config:
+        app.config.update(config)
+    settings.check_secrets(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        path = os.path.join(app.instance_path, "kaiku.sqlite3")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+
+    from .i18n import init_i18n
+    from .web import init_web
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=init_i18n(app))
+    init_web(app)
+
+    from . import api, auth, cardholder, cli, desk, public
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(desk.bp)
+    app.register_blueprint(cardholder.bp)
+    app.register_blueprint(api.bp)
+    cli.init_app(app)
+    return app

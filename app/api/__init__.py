@@ -1,0 +1,115 @@
+"""JSON API for venues' own ticketing systems: /api/v1.
+
+Authenticated by a venue's API key (``Authorization: Bearer KEY``) or a
+logged-in venue user's session (then with a CSRF token header).
+"""
+
+from flask import Blueprint, g, jsonify, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..core import checkin
+from ..core.accounts import authenticate_key
+from ..core.exceptions import (
+    CardNotUsable,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    KaikuError,
+    NotFound,
+)
+from ..extensions import csrf
+from ..web import json_error
+from .serialise import use_json, verdict_json
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # keys need no CSRF token; session callers are checked in authenticate()
+
+
+class _BadRequest(InvalidInput):
+    """A missing field or a body that is not a JSON object: 400, where a wrong value is 422."""
+
+
+_ERRORS = (
+    (_BadRequest, 400, "bad_request"),
+    (InvalidInput, 422, "invalid_field"),
+    (NotFound, 404, "not_found"),
+    (Forbidden, 403, "forbidden"),
+    (Conflict, 409, "conflict"),
+)
+
+
+@bp.before_request
+def authenticate():
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        key = authenticate_key(header[7:].strip())
+        if key is None:
+            return _unauthorised(_l("The API key is not valid."))
+        g.site, g.api_key, g.user = key.site, key, None
+    elif current_user.is_authenticated:
+        csrf.protect()
+        g.site, g.api_key, g.user = current_user.site, None, current_user._get_current_object()
+    else:
+        return _unauthorised(_l("Send a venue's API key: Authorization: Bearer KEY."))
+    if g.site is None or g.site.kind != "venue":
+        return json_error(403, "forbidden", _l("Only a venue can verify cards and record uses."))
+
+
+def _unauthorised(message):
+    response, code = json_error(401, "unauthorised", message)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="kaiku"'
+    return response, code
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise _BadRequest(_l("The request body must be a JSON object."), "body")
+    return body
+
+
+def _required(body: dict, field: str):
+    if body.get(field) is None:
+        raise _BadRequest(_l("%(field)s is required.", field=field), field)
+    return body[field]
+
+
+@bp.errorhandler(KaikuError)
+def domain_error(error: KaikuError):
+    if isinstance(error, CardNotUsable):
+        return jsonify(verdict_json(error.verdict)), 409
+    code, name = next((code, name) for kind, code, name in _ERRORS if isinstance(error, kind))
+    return json_error(code, name, error.message, error.field)
+
+
+@bp.post("/verify")
+def verify():
+    body = _body()
+    verdict = checkin.check_code(_required(body, "code"), g.site, body.get("event"))
+    return jsonify(verdict_json(verdict))
+
+
+@bp.post("/uses")
+def record():
+    body = _body()
+    use, created = checkin.record_use(
+        _required(body, "code"),
+        g.site,
+        nonce=_required(body, "nonce"),
+        children=body.get("children", 0),
+        assistant=body.get("assistant", False),
+        event_id=body.get("event"),
+        category=body.get("category"),
+        user=g.user,
+        api_key=g.api_key,
+    )
+    response = jsonify(use_json(use))
+    if not created:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response, 201
+
+
+@bp.delete("/uses/<int:use_id>")
+def undo(use_id: int):
+    return jsonify(use_json(checkin.void_use(use_id, g.site)))

@@ -1,0 +1,63 @@
+"""Domain objects as the API's JSON. Field names here are a public contract."""
+
+from ..core import numbers
+from ..core.checkin import UNDO_WINDOW, Verdict
+from ..models import Card, Use
+
+
+def _utc(moment) -> str | None:
+    return moment.isoformat(timespec="seconds") + "Z" if moment else None
+
+
+def card_json(card: Card) -> dict:
+    """What a venue may know of a card: nothing about the holder but the allowance."""
+    return {
+        "number": numbers.display(card.number),
+        "status": card.status,
+        "kind": card.kind,
+        "valid_from": card.valid_from.isoformat() if card.valid_from else None,
+        "valid_until": card.valid_until.isoformat() if card.valid_until else None,
+        "children": card.children,
+        "home_area": card.home_area.code,
+    }
+
+
+def use_json(use: Use) -> dict:
+    return {
+        "id": use.id,
+        "card": numbers.display(use.card.number),
+        "venue": use.venue.slug,
+        "event": use.event_id,
+        "category": use.category,
+        "recorded_at": _utc(use.recorded_at),
+        "undo_until": _utc(use.recorded_at + UNDO_WINDOW),
+        "adults": use.adults,
+        "children": use.children,
+        "assistant": use.assistant,
+        "typed": use.typed,
+        "voided_at": _utc(use.voided_at),
+        "nonce": use.nonce,
+    }
+
+
+def verdict_json(verdict: Verdict) -> dict:
+    body = {
+        "status": verdict.status,
+        "message": verdict.message(),
+        "typed": verdict.typed,
+        "card": card_json(verdict.card) if verdict.card else None,
+        "event": verdict.event.id if verdict.event else None,
+    }
+    if verdict.reason:
+        body["reason"] = verdict.reason
+    if verdict.allowance:
+        body["allowance"] = vars(verdict.allowance)
+    if verdict.quota_left is not None:
+        body["quota_left"] = verdict.quota_left
+    if verdict.last_use:
+        body["last_use"] = {
+            "id": verdict.last_use.id,
+            "recorded_at": _utc(verdict.last_use.recorded_at),
+            "event": verdict.last_use.event_id,
+        }
+    return body

@@ -1,0 +1,236 @@
+"""Flask CLI: `flask --app wsgi ...`. Thin: parse, call the domain, print."""
+
+import json
+import sys
+import uuid
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from .core import accounts, cards, checkin, numbers
+from .core.exceptions import CardNotUsable, KaikuError
+from .core.tokens import card_url
+from .extensions import db
+from .models import CARD_KINDS, CATEGORIES, ROLES, SITE_KINDS, Use
+
+areas_cli = AppGroup("areas", help="Regional networks of sites.")
+sites_cli = AppGroup("sites", help="Issuing sites and venues.")
+users_cli = AppGroup("users", help="Staff accounts.")
+api_keys_cli = AppGroup("api-keys", help="Keys for the JSON API.")
+events_cli = AppGroup("events", help="A venue's events.")
+cards_cli = AppGroup("cards", help="Card stock, registration, blocking, checks.")
+uses_cli = AppGroup("uses", help="Record and undo uses at a venue.")
+
+
+def _run(action, *args, **kwargs):
+    """Call the domain; a refusal exits 1 with its message instead of a traceback."""
+    try:
+        return action(*args, **kwargs)
+    except CardNotUsable as refusal:
+        db.session.rollback()
+        raise click.ClickException(f"{refusal.verdict.status}: {refusal.message}") from None
+    except KaikuError as error:
+        db.session.rollback()
+        field = f" ({error.field})" if error.field else ""
+        raise click.ClickException(f"{error.message}{field}") from None
+
+
+@click.command("init-db")
+def init_db_command():
+    """Create the database tables (safe to run again)."""
+    db.create_all()
+    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@areas_cli.command("create")
+@click.argument("code")
+@click.argument("name")
+def create_area(code, name):
+    area = _run(accounts.create_area, code, name)
+    click.echo(f"Created area {area.code}: {area.name}")
+
+
+@sites_cli.command("create")
+@click.argument("slug")
+@click.argument("name")
+@click.option("--area", "area_code", required=True, help="Area code.")
+@click.option("--kind", required=True, type=click.Choice(SITE_KINDS))
+@click.option("--category", type=click.Choice(CATEGORIES), help="A venue's default category.")
+def create_site(slug, name, area_code, kind, category):
+    site = _run(accounts.create_site, slug, name, area_code=area_code, kind=kind, category=category)
+    extra = f", category {site.category}" if site.category else ""
+    click.echo(f"Created {site.kind} {site.slug}: {site.name} (area {site.area.code}{extra})")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--site", "site_slug", help="The user's site (issuer or venue).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email, role, site_slug, password_stdin):
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = _run(accounts.create_user, email, role=role, password=password, site_slug=site_slug)
+    where = f" at {user.site.slug}" if user.site else ""
+    click.echo(f"Created {user.role} user {user.email}{where}")
+
+
+@api_keys_cli.command("create")
+@click.argument("site_slug")
+def create_api_key(site_slug):
+    key, raw = _run(accounts.create_api_key, site_slug)
+    click.echo(f"API key {key.id} for {key.site.slug} (shown only now, keep it safe):")
+    click.echo(raw)
+
+
+@events_cli.command("create")
+@click.argument("venue_slug")
+@click.argument("name")
+@click.option("--date", "day", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--quota", type=int, help="Free tickets for the event (adults and children).")
+def create_event(venue_slug, name, day, quota):
+    event = _run(accounts.create_event, venue_slug, name, date=day.date(), quota=quota)
+    click.echo(event.id)
+
+
+@cards_cli.command("issue")
+@click.option("--area", "area_code", required=True, help="Home area code.")
+@click.option("--site", "site_slug", required=True, help="Issuing site.")
+@click.option("--count", required=True, type=int)
+@click.option("--json", "as_json", is_flag=True, help='Print [{"number", "url"}].')
+def issue_cards(area_code, site_slug, count, as_json):
+    """Unregistered card stock, to be printed and handed to an issuer."""
+    issued = _run(
+        lambda: cards.issue_cards(
+            accounts.find_area(area_code), accounts.find_site(site_slug), count
+        )
+    )
+    rows = [{"number": numbers.display(c.number), "url": card_url(c.number, c.generation)}
+            for c in issued]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    click.echo(f"Issued {len(rows)} cards for {site_slug}:")
+    for row in rows:
+        click.echo(f"{row['number']}  {row['url']}")
+
+
+@cards_cli.command("register")
+@click.argument("number")
+@click.option("--birth-year", required=True, type=int)
+@click.option("--postcode", required=True)
+@click.option("--children", required=True, type=int)
+@click.option("--kind", default="personal", show_default=True, type=click.Choice(CARD_KINDS))
+@click.option("--valid-days", default=365, show_default=True, type=int)
+def register_card(number, birth_year, postcode, children, kind, valid_days):
+    card = _run(
+        cards.register_card,
+        number,
+        birth_year=birth_year,
+        postcode=postcode,
+        children=children,
+        kind=kind,
+        valid_days=valid_days,
+    )
+    click.echo(f"Registered {numbers.display(card.number)}, valid until {card.valid_until}")
+
+
+@cards_cli.command("block")
+@click.argument("number")
+def block_card(number):
+    card = _run(cards.block_card, number)
+    click.echo(f"Blocked {numbers.display(card.number)}")
+
+
+@cards_cli.command("new-code")
+@click.argument("number")
+def new_code(number):
+    """Retire the card's QR code and print the new one."""
+    card = _run(cards.new_code, number)
+    click.echo(f"New code for {numbers.display(card.number)}: {card_url(card.number, card.generation)}")
+
+
+@cards_cli.command("show")
+@click.argument("number")
+def show_card(number):
+    card = _run(cards.find_card, number)
+    uses = db.session.scalar(
+        select(func.count()).select_from(Use).where(Use.card_id == card.id, Use.voided_at.is_(None))
+    )
+    fields = {
+        "number": numbers.display(card.number),
+        "status": card.status,
+        "kind": card.kind,
+        "home area": card.home_area.code,
+        "issuing site": card.issuing_site.slug,
+        "valid": f"{card.valid_from or '-'} .. {card.valid_until or '-'}",
+        "children": card.children,
+        "birth year": card.birth_year or "-",
+        "postcode": card.postcode or "-",
+        "uses": uses,
+        "url": card_url(card.number, card.generation),
+    }
+    for label, value in fields.items():
+        click.echo(f"{label + ':':14}{value}")
+
+
+@cards_cli.command("check")
+@click.argument("code")
+@click.option("--venue", "venue_slug", required=True)
+@click.option("--event", "event_id", type=int)
+def check_card(code, venue_slug, event_id):
+    """Validate a code (URL, token or card number) at a venue, as a desk would."""
+    verdict = _run(lambda: checkin.check_code(code, accounts.find_venue(venue_slug), event_id))
+    click.echo(f"status: {verdict.status}")
+    click.echo(verdict.message())
+    if verdict.allowance:
+        a = verdict.allowance
+        click.echo(f"allowance: adults {a.adults}, children {a.children}, assistant {a.assistant}")
+
+
+@uses_cli.command("record")
+@click.argument("code")
+@click.option("--venue", "venue_slug", required=True)
+@click.option("--children", default=0, type=int)
+@click.option("--assistant", is_flag=True)
+@click.option("--event", "event_id", type=int)
+@click.option("--nonce", default=lambda: uuid.uuid4().hex, help="Retry key (default: new).")
+def record_use(code, venue_slug, children, assistant, event_id, nonce):
+    use, created = _run(
+        lambda: checkin.record_use(
+            code,
+            accounts.find_venue(venue_slug),
+            nonce=nonce,
+            children=children,
+            assistant=assistant,
+            event_id=event_id,
+        )
+    )
+    click.echo(f"{'Recorded' if created else 'Already recorded'} use {use.id}")
+
+
+@uses_cli.command("undo")
+@click.argument("use_id", type=int)
+@click.option("--venue", "venue_slug", required=True)
+def undo_use(use_id, venue_slug):
+    use = _run(lambda: checkin.void_use(use_id, accounts.find_venue(venue_slug)))
+    click.echo(f"Undid use {use.id}")
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Load demo areas, sites, logins, an event and cards (once)."""
+    from .demo import seed_demo
+
+    for line in seed_demo():
+        click.echo(line)
+
+
+def init_app(app):
+    app.cli.add_command(init_db_command)
+    app.cli.add_command(seed_demo_command)
+    for group in (areas_cli, sites_cli, users_cli, api_keys_cli, events_cli, cards_cli, uses_cli):
+        app.cli.add_command(group)

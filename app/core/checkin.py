@@ -1,0 +1,314 @@
+"""The desk's questions: may this code be used here now, record it, undo it.
+
+One function answers for every surface (API, desk page, card page, CLI):
+``check_code`` turns whatever a scanner read or a person typed into a Verdict
+whose ``status`` is one word of a fixed vocabulary. ``record_use`` asks the
+same question again under a lock and writes the use.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import CATEGORIES, ApiKey, Card, Event, Site, Use, User
+from . import numbers
+from .clock import local_day, local_today, utcnow
+from .exceptions import CardNotUsable, Conflict, Forbidden, InvalidInput, NotFound
+from .tokens import BadToken, read_token
+from .validation import check_choice, check_flag, check_int, check_nonce
+
+STATUSES = (
+    "valid",
+    "invalid",
+    "unregistered",
+    "not_yet_valid",
+    "expired",
+    "blocked",
+    "replaced",
+    "already_used",
+    "quota_full",
+)
+UNDO_WINDOW = timedelta(minutes=15)
+MAX_CODE_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """Free tickets one use may give: the holder, their children, one assistant."""
+
+    adults: int
+    children: int
+    assistant: int
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    card: Card | None = None
+    typed: bool = False  # a card number without a signature
+    reason: str | None = None  # why ``invalid``: unreadable, forged, mistyped, unknown, old_code
+    event: Event | None = None
+    allowance: Allowance | None = None
+    last_use: Use | None = None
+    quota_left: int | None = None
+
+    def message(self) -> str:
+        """What desk staff should know and do, in the request's language."""
+        card = self.card
+        if self.status == "invalid":
+            return str(_INVALID_MESSAGES[self.reason or "unreadable"])
+        if self.status == "not_yet_valid":
+            return _("The card is valid from %(date)s.", date=format_date(card.valid_from))
+        if self.status == "expired":
+            return _(
+                "The card expired on %(date)s. The holder can renew it with the issuer.",
+                date=format_date(card.valid_until),
+            )
+        if self.status == "already_used":
+            return _(
+                "This card was already used here at %(when)s. One use per event, or per day "
+                "when there is no event.",
+                when=format_datetime(self.last_use.recorded_at, "short"),
+            )
+        return str(_MESSAGES[self.status])
+
+
+_MESSAGES = {
+    "valid": _l("Valid card. Confirm the number of tickets and record the use."),
+    "unregistered": _l(
+        "This card has not been registered yet. The holder should contact the issuer."
+    ),
+    "blocked": _l("The card is blocked. Keep the card and direct the holder to the issuer."),
+    "replaced": _l("This card has been replaced by a new card. Ask for the new card."),
+    "quota_full": _l("The free tickets for this event have run out."),
+}
+_INVALID_MESSAGES = {
+    "unreadable": _l("This is not a Kaiku card code. Scan again or type the card number."),
+    "forged": _l(
+        "The code is not genuine. Do not accept it; type the number printed on the card."
+    ),
+    "mistyped": _l("The card number looks mistyped. Check each character and try again."),
+    "unknown": _l("No card has this number. Check the number."),
+    "old_code": _l(
+        "This code has been replaced by a newer one. Type the number printed on the card."
+    ),
+}
+
+
+def identify(code) -> tuple[Card | None, bool, str | None]:
+    """(card, typed, problem) for a QR URL, a bare token or a typed card number."""
+    if not isinstance(code, str) or not code.strip() or len(code) > MAX_CODE_LENGTH:
+        return None, False, "unreadable"
+    text = code.strip()
+    if "/k/" in text:
+        text = text.rsplit("/k/", 1)[1].split("?")[0].split("#")[0]
+    if "." in text:
+        card, problem = card_for_token(text)
+        return card, False, problem
+    if not numbers.looks_like_number(text):
+        return None, True, "unreadable"
+    if not numbers.is_valid(text):
+        return None, True, "mistyped"
+    card = _card_by_number(numbers.normalise(text))
+    return card, True, (None if card else "unknown")
+
+
+def card_for_token(token: str) -> tuple[Card | None, str | None]:
+    """(card, problem) for a signed token: forged, unknown or old_code."""
+    try:
+        number, generation = read_token(token)
+    except BadToken:
+        return None, "forged"
+    card = _card_by_number(number)
+    if card is None:
+        return None, "unknown"
+    if card.generation != generation:
+        return None, "old_code"
+    return card, None
+
+
+def _card_by_number(number: str) -> Card | None:
+    return db.session.scalar(select(Card).where(Card.number == number))
+
+
+def judge(card: Card, venue: Site, event: Event | None, typed: bool = False) -> Verdict:
+    """The registry's answer for this card at this venue (and event) today."""
+    today = local_today()
+    if card.status in ("unregistered", "blocked", "replaced"):
+        return Verdict(card.status, card, typed, event=event)
+    if today < card.valid_from:
+        return Verdict("not_yet_valid", card, typed, event=event)
+    if today > card.valid_until:
+        return Verdict("expired", card, typed, event=event)
+    last_use = _active_use(card, venue, event, today)
+    if last_use is not None:
+        return Verdict("already_used", card, typed, event=event, last_use=last_use)
+    quota_left = _quota_left(event)
+    if quota_left is not None and quota_left <= 0:
+        return Verdict("quota_full", card, typed, event=event, quota_left=0)
+    children = 0 if venue.category == "education" else card.children
+    if quota_left is not None:
+        children = min(children, quota_left - 1)
+    return Verdict(
+        "valid",
+        card,
+        typed,
+        event=event,
+        allowance=Allowance(adults=1, children=children, assistant=1),
+        quota_left=quota_left,
+    )
+
+
+def _active_use(card: Card, venue: Site, event: Event | None, today) -> Use | None:
+    query = select(Use).where(
+        Use.card_id == card.id, Use.venue_id == venue.id, Use.voided_at.is_(None)
+    )
+    if event is not None:
+        query = query.where(Use.event_id == event.id)
+    else:
+        query = query.where(Use.event_id.is_(None), Use.day == today)
+    return db.session.scalar(query.limit(1))
+
+
+def _quota_left(event: Event | None) -> int | None:
+    """Free tickets left for the event; an assistant is always free and not counted."""
+    if event is None or event.quota is None:
+        return None
+    given = db.session.scalar(
+        select(func.coalesce(func.sum(Use.adults + Use.children), 0)).where(
+            Use.event_id == event.id, Use.voided_at.is_(None)
+        )
+    )
+    return event.quota - given
+
+
+def find_event(venue: Site, event_id, lock: bool = False) -> Event | None:
+    """The venue's event, or None for "no event"; another venue's event is refused."""
+    if event_id is None or event_id == "":
+        return None
+    event_id = check_int("event", event_id, 1, 2**31 - 1)
+    query = select(Event).where(Event.id == event_id)
+    if lock:
+        query = query.with_for_update()
+    event = db.session.scalar(query)
+    if event is None:
+        raise NotFound(_l("No such event."), "event")
+    if event.venue_id != venue.id:
+        raise Forbidden(_l("This event belongs to another venue."), "event")
+    return event
+
+
+def check_code(code, venue: Site, event_id=None) -> Verdict:
+    """Validate a scanned or typed code at a venue. Reads only."""
+    event = find_event(venue, event_id)
+    card, typed, problem = identify(code)
+    if problem:
+        return Verdict("invalid", typed=typed, reason=problem, event=event)
+    return judge(card, venue, event, typed)
+
+
+def record_use(
+    code,
+    venue: Site,
+    *,
+    nonce,
+    children=0,
+    assistant=False,
+    event_id=None,
+    category=None,
+    user: User | None = None,
+    api_key: ApiKey | None = None,
+) -> tuple[Use, bool]:
+    """Record one use; (use, created). A retry with the same nonce returns the
+    first use and records nothing new. Raises CardNotUsable unless ``valid``."""
+    nonce = check_nonce(nonce)
+    children = check_int("children", children, 0, 9)
+    assistant = check_flag("assistant", assistant)
+    category = check_choice("category", category or venue.category, CATEGORIES)
+    earlier = _replay(nonce, venue)
+    if earlier is not None:
+        return earlier, False
+    event = find_event(venue, event_id, lock=True)
+    card, typed, problem = identify(code)
+    if problem:
+        raise CardNotUsable(Verdict("invalid", typed=typed, reason=problem, event=event))
+    db.session.refresh(card, with_for_update=True)  # racing desks queue here
+    verdict = judge(card, venue, event, typed)
+    if verdict.status != "valid":
+        raise CardNotUsable(verdict)
+    if category == "education" and children:
+        raise InvalidInput(_l("A course place covers the holder only: no children."), "children")
+    if children > verdict.allowance.children:
+        raise InvalidInput(
+            _l("At most %(n)d children on this card.", n=verdict.allowance.children), "children"
+        )
+    now = utcnow()
+    use = Use(
+        card=card,
+        venue=venue,
+        event=event,
+        category=category,
+        recorded_at=now,
+        day=local_day(now),
+        adults=1,
+        children=children,
+        assistant=int(assistant),
+        typed=typed,
+        recorded_by_user=user,
+        recorded_by_key_id=api_key.id if api_key else None,
+        nonce=nonce,
+    )
+    db.session.add(use)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another desk won the race (or the same nonce arrived twice at once).
+        db.session.rollback()
+        earlier = _replay(nonce, venue)
+        if earlier is not None:
+            return earlier, False
+        verdict = check_code(code, venue, event.id if event else None)
+        if verdict.status != "valid":
+            raise CardNotUsable(verdict) from None
+        raise
+    return use, True
+
+
+def _replay(nonce: str, venue: Site) -> Use | None:
+    use = db.session.scalar(select(Use).where(Use.nonce == nonce))
+    if use is not None and use.venue_id != venue.id:
+        raise Conflict(_l("This nonce was already used for another request."), "nonce")
+    return use
+
+
+def void_use(use_id, venue: Site) -> Use:
+    """Undo a use recorded at this venue within the last 15 minutes."""
+    use_id = check_int("id", use_id, 1, 2**63 - 1)
+    use = db.session.scalar(select(Use).where(Use.id == use_id).with_for_update())
+    if use is None or use.venue_id != venue.id:
+        raise NotFound(_l("No such use at this venue."))
+    if use.voided_at is None:
+        if utcnow() - use.recorded_at > UNDO_WINDOW:
+            raise Conflict(_l("A use can be undone only within 15 minutes of recording it."))
+        use.voided_at = utcnow()
+        db.session.commit()
+    return use
+
+
+def recent_uses(venue: Site, limit: int = 10) -> list[Use]:
+    """The venue's latest uses, newest first, for the desk's undo list."""
+    return list(
+        db.session.scalars(
+            select(Use).where(Use.venue_id == venue.id).order_by(Use.id.desc()).limit(limit)
+        )
+    )
+
+
+def can_undo(use: Use) -> bool:
+    return use.voided_at is None and utcnow() - use.recorded_at <= UNDO_WINDOW

@@ -1,0 +1,69 @@
+"""Demo data for `make run`: enough to try every status at the desk."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from .core import accounts, cards, numbers
+from .core.clock import local_today
+from .core.tokens import card_url
+from .extensions import db
+from .models import Area
+
+DEMO_PASSWORD = "kaiku-demo-2026"
+DEMO_USERS = (
+    ("admin@kaiku.test", "admin", None),
+    ("issuer@kaiku.test", "issuer", "tampere-social"),
+    ("desk@kaiku.test", "venue", "tampere-theatre"),
+    ("course@kaiku.test", "venue", "sampola-college"),
+)
+
+
+def seed_demo() -> list[str]:
+    """Create the demo registry unless it exists; return lines to print."""
+    logins = [f"  {email} / {DEMO_PASSWORD} ({role})" for email, role, _ in DEMO_USERS]
+    if db.session.scalar(select(Area).where(Area.code == "PIR")) is not None:
+        return ["Demo data already loaded. Logins:", *logins]
+
+    accounts.create_area("PIR", "Pirkanmaa")
+    accounts.create_area("UUS", "Uusimaa")
+    accounts.create_site("tampere-social", "Tampereen sosiaalipalvelut", area_code="PIR",
+                         kind="issuer")
+    accounts.create_site("tampere-theatre", "Tampereen Teatteri", area_code="PIR",
+                         kind="venue", category="culture")
+    accounts.create_site("sampola-college", "Sampolan kansalaisopisto", area_code="PIR",
+                         kind="venue", category="education")
+    accounts.create_site("helsinki-museum", "Helsingin kaupunginmuseo", area_code="UUS",
+                         kind="venue", category="culture")
+    for email, role, site in DEMO_USERS:
+        accounts.create_user(email, role=role, password=DEMO_PASSWORD, site_slug=site)
+    _, api_key = accounts.create_api_key("tampere-theatre")
+    today = local_today()
+    event = accounts.create_event("tampere-theatre", "Iltanäytös", date=today, quota=20)
+
+    stock = cards.issue_cards(
+        accounts.find_area("PIR"), accounts.find_site("tampere-social"), 8
+    )
+    states = {}
+    for card, children in zip(stock[:5], (0, 1, 2, 3, 0)):
+        cards.register_card(card.number, birth_year=1960 + children * 7, postcode="33100",
+                            children=children)
+        states[card.number] = f"active, {children} children"
+    blocked, expired = stock[3], stock[4]
+    cards.block_card(blocked.number)
+    states[blocked.number] = "blocked"
+    expired.valid_from = today - timedelta(days=400)
+    expired.valid_until = today - timedelta(days=35)
+    db.session.commit()
+    states[expired.number] = "expired"
+    for card in stock[5:]:
+        states[card.number] = "unregistered"
+
+    lines = ["Demo data loaded. Logins:", *logins,
+             f"  API key of tampere-theatre (shown once): {api_key}",
+             f"  Event today at tampere-theatre: id {event.id}, quota 20",
+             "Cards:"]
+    for card in stock:
+        lines.append(f"  {numbers.display(card.number)}  {states[card.number]:20} "
+                     f"{card_url(card.number, card.generation)}")
+    return lines

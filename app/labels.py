@@ -1,0 +1,38 @@
+"""Words people read for the fixed vocabularies (the vocabularies themselves never change)."""
+
+from flask_babel import lazy_gettext as _l
+
+__all__ = [
+    "VERDICT_WORDS",
+    "VERDICT_ICONS",
+    "CARD_STATUS_WORDS",
+    "CARD_KIND_WORDS",
+    "CATEGORY_WORDS",
+]
+
+VERDICT_WORDS = {
+    "valid": _l("Valid"),
+    "invalid": _l("Not valid"),
+    "unregistered": _l("Not registered"),
+    "not_yet_valid": _l("Not yet valid"),
+    "expired": _l("Expired"),
+    "blocked": _l("Blocked"),
+    "replaced": _l("Replaced"),
+    "already_used": _l("Already used"),
+    "quota_full": _l("No tickets left"),
+}
+# A symbol beside the word, so that meaning never rests on colour alone.
+VERDICT_ICONS = {"valid": "✓", "already_used": "!", "quota_full": "!"}
+CARD_STATUS_WORDS = {
+    "unregistered": _l("Not registered yet"),
+    "active": _l("Active"),
+    "blocked": _l("Blocked"),
+    "replaced": _l("Replaced by a new card"),
+}
+CARD_KIND_WORDS = {"personal": _l("Personal card"), "community": _l("Community card")}
+CATEGORY_WORDS = {
+    "culture": _l("Culture"),
+    "education": _l("Education"),
+    "science": _l("Science"),
+    "sport": _l("Sport"),
+}

@@ -1,0 +1,180 @@
+"""The registry. No name or identity data of a cardholder is stored anywhere."""
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .core.clock import utcnow
+from .extensions import db
+
+ROLES = ("admin", "issuer", "venue")
+SITE_KINDS = ("issuer", "venue")
+CATEGORIES = ("culture", "education", "science", "sport")
+CARD_STATUSES = ("unregistered", "active", "blocked", "replaced")
+CARD_KINDS = ("personal", "community")
+GENDERS = ("female", "male", "other")
+LIFE_SITUATIONS = ("employed", "unemployed", "student", "retired", "disability", "other")
+
+
+def _one_of(column: str, values: tuple[str, ...], nullable: bool = False) -> CheckConstraint:
+    allowed = ", ".join(f"'{value}'" for value in values)
+    condition = f"{column} IN ({allowed})"
+    if nullable:
+        condition = f"{column} IS NULL OR {condition}"
+    return CheckConstraint(condition, name=f"ck_{column}")
+
+
+class Area(db.Model):
+    """A regional network of sites (a wellbeing area or a group of municipalities)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+
+
+class Site(db.Model):
+    """An issuing organisation or a venue."""
+
+    __table_args__ = (
+        _one_of("kind", SITE_KINDS),
+        _one_of("category", CATEGORIES, nullable=True),
+        CheckConstraint("kind = 'issuer' OR category IS NOT NULL", name="ck_venue_category"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    kind: Mapped[str] = mapped_column(String(10))
+    category: Mapped[str | None] = mapped_column(String(12))  # a venue's default
+
+    area: Mapped[Area] = relationship()
+
+
+class User(UserMixin, db.Model):
+    """Staff: admins, issuers and venue desks. Cardholders never log in."""
+
+    __table_args__ = (
+        _one_of("role", ROLES),
+        CheckConstraint("role = 'admin' OR site_id IS NOT NULL", name="ck_user_site"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(10))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    site: Mapped[Site | None] = relationship()
+
+
+class ApiKey(db.Model):
+    """A site's key for the JSON API. Only its SHA-256 is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+
+    site: Mapped[Site] = relationship()
+
+
+class Card(db.Model):
+    """A physical card and, once registered, its holder's allowance."""
+
+    __table_args__ = (
+        _one_of("status", CARD_STATUSES),
+        _one_of("kind", CARD_KINDS),
+        _one_of("gender", GENDERS, nullable=True),
+        _one_of("life_situation", LIFE_SITUATIONS, nullable=True),
+        CheckConstraint("children BETWEEN 0 AND 9", name="ck_children"),
+        CheckConstraint("generation >= 1", name="ck_generation"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(9), unique=True)
+    home_area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    issuing_site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
+    status: Mapped[str] = mapped_column(String(12), default="unregistered")
+    kind: Mapped[str] = mapped_column(String(10), default="personal")
+    valid_from: Mapped[date | None]
+    valid_until: Mapped[date | None]
+    birth_year: Mapped[int | None]
+    postcode: Mapped[str | None] = mapped_column(String(5))
+    children: Mapped[int] = mapped_column(default=0)
+    gender: Mapped[str | None] = mapped_column(String(8))
+    life_situation: Mapped[str | None] = mapped_column(String(12))
+    generation: Mapped[int] = mapped_column(default=1)
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("card.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    registered_at: Mapped[datetime | None]
+
+    home_area: Mapped[Area] = relationship()
+    issuing_site: Mapped[Site] = relationship()
+
+
+class Event(db.Model):
+    """Something a venue gives free tickets to, optionally capped by a quota."""
+
+    __table_args__ = (CheckConstraint("quota IS NULL OR quota >= 0", name="ck_quota"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    date: Mapped[date]
+    quota: Mapped[int | None]
+
+    venue: Mapped[Site] = relationship()
+
+
+class Use(db.Model):
+    """One visit on a card: the free tickets a desk gave.
+
+    The partial unique indexes are the last word on "one use per event, or per
+    day without an event": two racing desks cannot both insert.
+    """
+
+    __table_args__ = (
+        _one_of("category", CATEGORIES),
+        CheckConstraint("adults = 1", name="ck_adults"),
+        CheckConstraint("children BETWEEN 0 AND 9", name="ck_use_children"),
+        CheckConstraint("assistant IN (0, 1)", name="ck_assistant"),
+        Index(
+            "uq_use_per_event",
+            "card_id",
+            "venue_id",
+            "event_id",
+            unique=True,
+            sqlite_where=text("voided_at IS NULL AND event_id IS NOT NULL"),
+            postgresql_where=text("voided_at IS NULL AND event_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_use_per_day",
+            "card_id",
+            "venue_id",
+            "day",
+            unique=True,
+            sqlite_where=text("voided_at IS NULL AND event_id IS NULL"),
+            postgresql_where=text("voided_at IS NULL AND event_id IS NULL"),
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("card.id"), index=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"), index=True)
+    category: Mapped[str] = mapped_column(String(12))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)  # UTC
+    day: Mapped[date]  # the local (Finnish) date of recorded_at
+    adults: Mapped[int] = mapped_column(default=1)
+    children: Mapped[int] = mapped_column(default=0)
+    assistant: Mapped[int] = mapped_column(default=0)
+    typed: Mapped[bool] = mapped_column(default=False)  # number typed, no signature
+    recorded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_by_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
+    nonce: Mapped[str] = mapped_column(String(64), unique=True)
+    voided_at: Mapped[datetime | None]
+
+    card: Mapped[Card] = relationship()
+    venue: Mapped[Site] = relationship()
+    event: Mapped[Event | None] = relationship()
+    recorded_by_user: Mapped[User | None] = relationship()

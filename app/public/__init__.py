@@ -1,0 +1,23 @@
+"""Pages anyone may open: the front page and the language switcher."""
+
+from flask import Blueprint, redirect, render_template, url_for
+
+from ..config import LANGUAGES
+from ..i18n import COOKIE
+from ..web import local_target
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index():
+    return render_template("public/index.html")
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    """Remember the chosen language for a year and go back where the user was."""
+    response = redirect(local_target(url_for("public.index")))
+    if code in LANGUAGES:
+        response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax")
+    return response

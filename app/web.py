@@ -1,0 +1,134 @@
+"""What every page shares: login, roles, security headers and friendly errors."""
+
+import uuid
+from functools import wraps
+
+from flask import abort, jsonify, render_template, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from . import labels
+from .core import numbers
+from .core.qr import qr_svg
+from .extensions import db, login_manager
+from .models import User
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+_ERROR_TITLES = {
+    400: _l("The request could not be understood"),
+    403: _l("You don't have access to this page"),
+    404: _l("Page not found"),
+    405: _l("This action is not available here"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
+}
+_ERROR_HINTS = {
+    400: _l("Go back and try again. If the form was open for a long time, reload it first."),
+    403: _l("Log in with an account that has access, or ask your coordinator."),
+    404: _l("Check the address. A card link must be copied whole."),
+    405: _l("Go back to the previous page and try again."),
+    429: _l("Wait a moment and try again."),
+    500: _l("Try again in a moment. Nothing was saved."),
+}
+
+
+def role_required(*roles: str):
+    """Log in first; then the user's role must be one of ``roles``."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles or current_user.site is None:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def local_target(default: str) -> str:
+    """The ``next`` parameter when it stays on this site, else ``default``."""
+    target = request.args.get("next", "")
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(code: int, error: str, message, field: str | None = None):
+    """The API's error shape: {"error", "message", "field"?}."""
+    body = {"error": error, "message": str(message)}
+    if field:
+        body["field"] = field
+    return jsonify(body), code
+
+
+def error_page(code: int, detail=None):
+    return (
+        render_template(
+            "errors/error.html",
+            code=code,
+            title=_ERROR_TITLES.get(code, _ERROR_TITLES[400]),
+            hint=detail or _ERROR_HINTS.get(code, _ERROR_HINTS[400]),
+        ),
+        code,
+    )
+
+
+def init_web(app):
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to continue.")
+
+    @app.context_processor
+    def template_helpers():
+        return {
+            "current_lang": str(get_locale() or "fi"),
+            "display_number": numbers.display,
+            "qr_svg": qr_svg,
+            "new_nonce": lambda: uuid.uuid4().hex,  # one per record form: a resubmit records once
+            **{name: getattr(labels, name) for name in labels.__all__},
+        }
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        if wants_json():
+            return json_error(400, "csrf", _l("The CSRF token is missing or invalid."))
+        return error_page(400, _l("The form expired. Reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if wants_json():
+            title = _ERROR_TITLES.get(error.code, _ERROR_TITLES[400])
+            return json_error(error.code, error.name.lower().replace(" ", "_"), title)
+        return error_page(error.code)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        app.logger.exception("Unhandled error on %s", request.path)
+        db.session.rollback()
+        if wants_json():
+            return json_error(500, "internal_error", _ERROR_TITLES[500])
+        return error_page(500)

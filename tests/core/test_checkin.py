@@ -1,0 +1,264 @@
+"""check_code, record_use and void_use: the rules every surface shares."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.core import accounts, cards, checkin, numbers
+from app.core.exceptions import CardNotUsable, Conflict, Forbidden, InvalidInput, NotFound
+from app.core.tokens import make_token
+from app.extensions import db
+from app.models import Use
+from tests import factories
+
+
+def uses_in_db(**where) -> int:
+    query = select(func.count()).select_from(Use).where(Use.voided_at.is_(None))
+    for name, value in where.items():
+        query = query.where(getattr(Use, name) == value)
+    return db.session.scalar(query)
+
+
+def record(code, venue, nonce="nonce-0001", **counts):
+    return checkin.record_use(code, venue, nonce=nonce, **counts)
+
+
+class TestStatuses:
+    def test_valid_scan_gives_the_allowance_and_validity(self, world):
+        verdict = checkin.check_code(world.url, world.venue)
+        assert verdict.status == "valid"
+        assert not verdict.typed
+        assert vars(verdict.allowance) == {"adults": 1, "children": 2, "assistant": 1}
+        assert verdict.card.valid_until == factories.today() + timedelta(days=365)
+
+    def test_bare_token_is_as_good_as_the_url(self, world):
+        token = world.url.rsplit("/k/", 1)[1]
+        assert checkin.check_code(token, world.venue).status == "valid"
+
+    def test_typed_number_is_accepted_but_marked_typed(self, world):
+        typed = numbers.display(world.card.number).lower().replace("-", " ")
+        verdict = checkin.check_code(typed, world.venue)
+        assert (verdict.status, verdict.typed) == ("valid", True)
+
+    @pytest.mark.parametrize(
+        "code, reason",
+        [
+            ("", "unreadable"),
+            ("hello world", "unreadable"),
+            ("x" * 600, "unreadable"),
+            ("https://kaiku.test/k/K7Q4MZR23-1.forgedsignature", "forged"),
+        ],
+    )
+    def test_unreadable_and_forged_codes_are_invalid(self, world, code, reason):
+        verdict = checkin.check_code(code, world.venue)
+        assert (verdict.status, verdict.reason) == ("invalid", reason)
+
+    def test_mistyped_number_is_invalid(self, world):
+        number = world.card.number
+        typo = number[:3] + number[4] + number[3] + number[5:]
+        if typo == number:
+            typo = number[:-1] + ("0" if number[-1] != "0" else "1")
+        verdict = checkin.check_code(typo, world.venue)
+        assert (verdict.status, verdict.reason, verdict.typed) == ("invalid", "mistyped", True)
+
+    def test_unknown_number_is_invalid(self, world):
+        stranger = numbers.generate()
+        assert checkin.check_code(stranger, world.venue).reason == "unknown"
+
+    def test_code_signed_with_another_key_is_invalid(self, world):
+        forged = make_token(world.card.number, 1, ["somebody-elses-key"])
+        assert checkin.check_code(forged, world.venue).reason == "forged"
+
+    def test_code_of_an_old_generation_is_invalid(self, world):
+        old_url = world.url
+        cards.new_code(world.card.number)
+        assert checkin.check_code(old_url, world.venue).reason == "old_code"
+        assert checkin.check_code(factories.url_of(world.card), world.venue).status == "valid"
+
+    def test_unregistered_stock(self, world):
+        card = factories.stock(world.area, world.issuer)[0]
+        assert checkin.check_code(factories.url_of(card), world.venue).status == "unregistered"
+
+    def test_blocked_card(self, world):
+        cards.block_card(world.card.number)
+        assert checkin.check_code(world.url, world.venue).status == "blocked"
+
+    def test_replaced_card(self, world):
+        world.card.status = "replaced"
+        db.session.commit()
+        assert checkin.check_code(world.url, world.venue).status == "replaced"
+
+    def test_expired_card(self, world):
+        card = factories.expired_card(world.area, world.issuer)
+        verdict = checkin.check_code(factories.url_of(card), world.venue)
+        assert verdict.status == "expired"
+        assert "renew" in verdict.message()
+
+    def test_last_day_of_validity_is_still_valid(self, world):
+        factories.shift_validity(world.card, -365)
+        assert world.card.valid_until == factories.today()
+        assert checkin.check_code(world.url, world.venue).status == "valid"
+
+    def test_not_yet_valid_card(self, world):
+        card = factories.future_card(world.area, world.issuer)
+        assert checkin.check_code(factories.url_of(card), world.venue).status == "not_yet_valid"
+
+    def test_already_used_today_without_event_says_when(self, world):
+        use, _ = record(world.url, world.venue)
+        verdict = checkin.check_code(world.url, world.venue)
+        assert verdict.status == "already_used"
+        assert verdict.last_use.id == use.id
+
+    def test_use_at_another_venue_does_not_count_here(self, world):
+        record(world.url, world.other_venue)
+        assert checkin.check_code(world.url, world.venue).status == "valid"
+
+    def test_already_used_for_the_same_event_but_not_another(self, world):
+        today = factories.today()
+        first = accounts.create_event("theatre", "Matinee", date=today)
+        second = accounts.create_event("theatre", "Evening", date=today)
+        record(world.url, world.venue, event_id=first.id)
+        assert checkin.check_code(world.url, world.venue, first.id).status == "already_used"
+        assert checkin.check_code(world.url, world.venue, second.id).status == "valid"
+
+    def test_quota_full(self, world):
+        event = accounts.create_event("theatre", "Premiere", date=factories.today(), quota=3)
+        record(world.url, world.venue, event_id=event.id, children=2)
+        other = factories.active_card(world.area, world.issuer)
+        verdict = checkin.check_code(factories.url_of(other), world.venue, event.id)
+        assert (verdict.status, verdict.quota_left) == ("quota_full", 0)
+
+    def test_quota_limits_the_children_offered(self, world):
+        event = accounts.create_event("theatre", "Small hall", date=factories.today(), quota=2)
+        verdict = checkin.check_code(world.url, world.venue, event.id)
+        assert (verdict.allowance.children, verdict.quota_left) == (1, 2)
+
+    def test_course_place_covers_the_holder_only(self, world):
+        verdict = checkin.check_code(world.url, world.course_venue)
+        assert verdict.allowance.children == 0
+
+    def test_another_venues_event_is_refused(self, world):
+        event = accounts.create_event("museum", "Exhibition", date=factories.today())
+        with pytest.raises(Forbidden):
+            checkin.check_code(world.url, world.venue, event.id)
+
+    def test_every_status_has_a_message(self, world):
+        assert set(checkin.STATUSES) >= {"valid", "quota_full", "already_used"}
+        for reason in ("unreadable", "forged", "mistyped", "unknown", "old_code"):
+            assert checkin.Verdict("invalid", reason=reason).message()
+
+
+class TestRecording:
+    def test_recording_writes_one_use_with_the_confirmed_counts(self, world):
+        use, created = record(world.url, world.venue, children=2, assistant=True)
+        assert created
+        row = db.session.get(Use, use.id)
+        assert (row.adults, row.children, row.assistant, row.category) == (1, 2, 1, "culture")
+        assert row.day == factories.today() and not row.typed
+        assert uses_in_db(card_id=world.card.id) == 1
+
+    def test_typed_use_is_marked_typed(self, world):
+        use, _ = record(world.card.number, world.venue)
+        assert use.typed
+
+    def test_more_children_than_the_card_allows_is_refused(self, world):
+        with pytest.raises(InvalidInput) as error:
+            record(world.url, world.venue, children=3)
+        assert error.value.field == "children"
+        assert uses_in_db() == 0
+
+    def test_course_place_refuses_children(self, world):
+        with pytest.raises(InvalidInput):
+            record(world.url, world.course_venue, children=1)
+        assert uses_in_db() == 0
+
+    def test_second_use_the_same_day_is_refused(self, world):
+        record(world.url, world.venue, nonce="nonce-0001")
+        with pytest.raises(CardNotUsable) as refusal:
+            record(world.url, world.venue, nonce="nonce-0002")
+        assert refusal.value.verdict.status == "already_used"
+        assert uses_in_db() == 1
+
+    def test_retry_with_the_same_nonce_returns_the_same_use(self, world):
+        first, created = record(world.url, world.venue, nonce="retry-nonce-1", children=1)
+        again, created_again = record(world.url, world.venue, nonce="retry-nonce-1", children=1)
+        assert (created, created_again) == (True, False)
+        assert again.id == first.id
+        assert uses_in_db() == 1
+
+    def test_nonce_of_another_venue_is_a_conflict(self, world):
+        record(world.url, world.other_venue, nonce="shared-nonce")
+        with pytest.raises(Conflict):
+            record(world.url, world.venue, nonce="shared-nonce")
+
+    @pytest.mark.parametrize(
+        "counts, field",
+        [
+            ({"children": -1}, "children"),
+            ({"children": "two"}, "children"),
+            ({"children": True}, "children"),
+            ({"assistant": 2}, "assistant"),
+            ({"assistant": "yes"}, "assistant"),
+            ({"category": "party"}, "category"),
+            ({"nonce": "short"}, "nonce"),
+            ({"nonce": None}, "nonce"),
+            ({"event_id": "abc"}, "event"),
+        ],
+    )
+    def test_bad_counts_name_the_field_and_record_nothing(self, world, counts, field):
+        arguments = {"nonce": "nonce-0001", **counts}
+        with pytest.raises(InvalidInput) as error:
+            checkin.record_use(world.url, world.venue, **arguments)
+        assert error.value.field == field
+        assert uses_in_db() == 0
+
+    def test_unknown_event_is_not_found(self, world):
+        with pytest.raises(NotFound):
+            record(world.url, world.venue, event_id=999)
+
+    def test_refused_card_records_nothing(self, world):
+        cards.block_card(world.card.number)
+        with pytest.raises(CardNotUsable) as refusal:
+            record(world.url, world.venue)
+        assert refusal.value.verdict.status == "blocked"
+        assert uses_in_db() == 0
+
+    def test_category_defaults_to_the_venue_and_can_be_chosen(self, world):
+        use, _ = record(world.url, world.venue, category="sport")
+        assert use.category == "sport"
+
+
+class TestUndo:
+    def test_undo_voids_the_use_and_it_no_longer_counts(self, world):
+        use, _ = record(world.url, world.venue, nonce="nonce-0001")
+        checkin.void_use(use.id, world.venue)
+        assert db.session.get(Use, use.id).voided_at is not None
+        assert checkin.check_code(world.url, world.venue).status == "valid"
+        again, created = record(world.url, world.venue, nonce="nonce-0002")
+        assert created and again.id != use.id
+
+    def test_undo_twice_is_harmless(self, world):
+        use, _ = record(world.url, world.venue)
+        first = checkin.void_use(use.id, world.venue).voided_at
+        assert checkin.void_use(use.id, world.venue).voided_at == first
+
+    def test_undo_after_15_minutes_is_refused(self, world):
+        use, _ = record(world.url, world.venue)
+        use.recorded_at -= timedelta(minutes=15, seconds=5)
+        db.session.commit()
+        with pytest.raises(Conflict):
+            checkin.void_use(use.id, world.venue)
+        assert db.session.get(Use, use.id).voided_at is None
+
+    def test_another_venue_cannot_see_or_undo_the_use(self, world):
+        use, _ = record(world.url, world.venue)
+        with pytest.raises(NotFound):
+            checkin.void_use(use.id, world.other_venue)
+        assert db.session.get(Use, use.id).voided_at is None
+
+    def test_voided_uses_free_the_quota(self, world):
+        event = accounts.create_event("theatre", "Tiny", date=factories.today(), quota=1)
+        use, _ = record(world.url, world.venue, event_id=event.id)
+        checkin.void_use(use.id, world.venue)
+        assert checkin.check_code(world.url, world.venue, event.id).quota_left == 1
