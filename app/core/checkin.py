@@ -239,6 +239,9 @@ def record_use(
     if problem:
         raise CardNotUsable(Verdict("invalid", typed=typed, reason=problem, event=event))
     db.session.refresh(card, with_for_update=True)  # racing desks queue here
+    earlier = _replay(nonce, venue)  # a twin of this request may have won while we waited
+    if earlier is not None:
+        return earlier, False
     verdict = judge(card, venue, event, typed)
     if verdict.status != "valid":
         raise CardNotUsable(verdict)
