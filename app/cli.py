@@ -5,7 +5,7 @@ import sys
 import uuid
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from .core import accounts, cards, checkin, numbers
@@ -37,6 +37,7 @@ def _run(action, *args, **kwargs):
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Create the database tables (safe to run again)."""
     db.create_all()
@@ -221,6 +222,7 @@ def undo_use(use_id, venue_slug):
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command():
     """Load demo areas, sites, logins, an event and cards (once)."""
     from .demo import seed_demo

@@ -1,0 +1,176 @@
+"""The desk page: log in, check a code, record, undo, every status on screen."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from app.core import accounts, cards, checkin, numbers
+from app.extensions import db
+from app.models import Use
+from tests import factories
+
+
+@pytest.fixture
+def desk(client, world):
+    """A logged-in desk user at the theatre."""
+    factories.user("desk@theatre.fi", "venue", world.venue)
+    response = client.post(
+        "/login", data={"email": "desk@theatre.fi", "password": factories.PASSWORD}
+    )
+    assert response.status_code == 302 and response.location.endswith("/desk")
+    return client
+
+
+def check(desk, code, event=""):
+    return desk.post("/desk/check", data={"code": code, "event": event})
+
+
+def status_on(page) -> str:
+    match = re.search(r'data-status="([a-z_]+)"', page.text)
+    return match.group(1) if match else None
+
+
+def record_form(page) -> dict:
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.text))
+    fields.pop("csrf_token", None)
+    return fields
+
+
+def live_uses():
+    db.session.expire_all()
+    return db.session.query(Use).filter(Use.voided_at.is_(None)).all()
+
+
+class TestLogin:
+    def test_desk_needs_a_login(self, client, world):
+        response = client.get("/desk")
+        assert response.status_code == 302 and "/login" in response.location
+
+    def test_wrong_password_is_refused_with_a_message(self, client, world):
+        factories.user("desk@theatre.fi", "venue", world.venue)
+        response = client.post("/login", data={"email": "desk@theatre.fi", "password": "nope"})
+        assert response.status_code == 422
+        assert 'role="alert"' in response.text
+        assert client.get("/desk").status_code == 302
+
+    def test_issuer_may_not_open_the_desk(self, client, world):
+        factories.user("staff@issuer.fi", "issuer", world.issuer)
+        client.post("/login", data={"email": "staff@issuer.fi", "password": factories.PASSWORD})
+        assert client.get("/desk").status_code == 403
+
+    def test_logout(self, desk):
+        assert desk.post("/logout").status_code == 302
+        assert desk.get("/desk").status_code == 302
+
+    def test_login_keeps_a_local_next_and_ignores_a_foreign_one(self, client, world):
+        factories.user("desk@theatre.fi", "venue", world.venue)
+        form = {"email": "desk@theatre.fi", "password": factories.PASSWORD}
+        assert client.post("/login?next=//evil.example", data=form).location == "/desk"
+
+
+class TestDeskFlow:
+    def test_scan_record_already_used_undo_record_again(self, desk, world):
+        page = check(desk, world.url)
+        assert status_on(page) == "valid"
+        form = record_form(page)
+        assert form["code"] == world.url
+
+        response = desk.post("/desk/uses", data={**form, "children": "2", "assistant": "1"})
+        assert response.status_code == 302
+        [use] = live_uses()
+        assert (use.children, use.assistant, use.recorded_by_user.email) == (2, 1, "desk@theatre.fi")
+
+        again = check(desk, world.url)
+        assert status_on(again) == "already_used"
+        assert 'action="/desk/uses"' not in again.text
+
+        desk_page = desk.get("/desk")
+        assert f"/desk/uses/{use.id}/undo" in desk_page.text
+        assert desk.post(f"/desk/uses/{use.id}/undo").status_code == 302
+        assert live_uses() == []
+
+        assert status_on(check(desk, world.url)) == "valid"
+
+    def test_submitting_the_same_record_form_twice_records_once(self, desk, world):
+        form = record_form(check(desk, world.url))
+        desk.post("/desk/uses", data={**form, "children": "0"})
+        second = desk.post("/desk/uses", data={**form, "children": "0"})
+        assert second.status_code == 302
+        assert len(live_uses()) == 1
+
+    def test_typed_number_with_a_typo_says_mistyped(self, desk, world):
+        number = numbers.display(world.card.number)
+        typo = number[:-1] + ("0" if number[-1] != "0" else "1")
+        page = check(desk, typo)
+        assert status_on(page) == "invalid"
+        assert "mistyped" in page.text
+
+    def test_typed_number_is_marked_typed(self, desk, world):
+        page = check(desk, numbers.display(world.card.number))
+        assert status_on(page) == "valid"
+        assert "typed" in page.text
+
+    @pytest.mark.parametrize(
+        "make_code, status",
+        [
+            (lambda w: "garbage", "invalid"),
+            (lambda w: factories.url_of(factories.stock(w.area, w.issuer)[0]), "unregistered"),
+            (lambda w: factories.url_of(factories.expired_card(w.area, w.issuer)), "expired"),
+            (lambda w: factories.url_of(factories.future_card(w.area, w.issuer)), "not_yet_valid"),
+            (lambda w: factories.url_of(cards.block_card(w.card.number)), "blocked"),
+        ],
+    )
+    def test_every_refusal_is_shown_without_a_record_button(self, desk, world, make_code, status):
+        page = check(desk, make_code(world))
+        assert page.status_code == 200
+        assert status_on(page) == status
+        assert 'action="/desk/uses"' not in page.text
+
+    def test_replaced(self, desk, world):
+        world.card.status = "replaced"
+        db.session.commit()
+        assert status_on(check(desk, world.url)) == "replaced"
+
+    def test_event_pick_and_quota_full(self, desk, world):
+        event = accounts.create_event("theatre", "Gala night", date=factories.today(), quota=1)
+        page = desk.get("/desk")
+        assert "Gala night" in page.text
+        form = record_form(check(desk, world.url, event=str(event.id)))
+        assert form["event"] == str(event.id)
+        desk.post("/desk/uses", data={**form, "children": "0"})
+        other = factories.url_of(factories.active_card(world.area, world.issuer))
+        assert status_on(check(desk, other, event=str(event.id))) == "quota_full"
+        assert live_uses()[0].event_id == event.id
+
+    def test_too_many_children_is_refused_with_a_message(self, desk, world):
+        form = record_form(check(desk, world.url))
+        response = desk.post("/desk/uses", data={**form, "children": "5"})
+        assert response.status_code == 422
+        assert 'role="alert"' in response.text
+        assert live_uses() == []
+
+    def test_bad_form_values_never_500(self, desk, world):
+        for data in (
+            {"code": world.url, "nonce": "x", "children": "0"},
+            {"code": world.url, "nonce": "nonce-0001", "children": "many"},
+            {"code": world.url, "nonce": "nonce-0001", "event": "zzz"},
+            {},
+        ):
+            response = desk.post("/desk/uses", data=data)
+            assert response.status_code in (409, 422), data
+        assert check(desk, world.url, event="999").status_code == 422
+        assert live_uses() == []
+
+    def test_undo_after_15_minutes_shows_a_message(self, desk, world):
+        use, _ = checkin.record_use(world.url, world.venue, nonce="nonce-0001")
+        use.recorded_at -= timedelta(minutes=20)
+        db.session.commit()
+        response = desk.post(f"/desk/uses/{use.id}/undo", follow_redirects=True)
+        assert "15" in response.text
+        assert len(live_uses()) == 1
+
+    def test_another_venues_use_cannot_be_undone_here(self, desk, world):
+        use, _ = checkin.record_use(world.url, world.other_venue, nonce="nonce-0001")
+        desk.post(f"/desk/uses/{use.id}/undo")
+        assert len(live_uses()) == 1

@@ -1,0 +1,182 @@
+"""The Flask CLI: each command prints what it made and fails clearly on bad input."""
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from app.core import numbers
+from app.extensions import db
+from app.models import ApiKey, Area, Card, Event, Site, Use, User
+from tests import factories
+
+
+@pytest.fixture
+def cli(runner, ctx):
+    def invoke(*args, input=None):
+        return runner.invoke(args=[str(a) for a in args], input=input)
+
+    return invoke
+
+
+@pytest.fixture
+def setup(cli):
+    """An area, an issuer and a venue made through the CLI itself."""
+    assert cli("areas", "create", "PIR", "Pirkanmaa").exit_code == 0
+    assert cli("sites", "create", "issuer", "Issuer", "--area", "PIR", "--kind", "issuer").exit_code == 0
+    result = cli("sites", "create", "theatre", "Theatre", "--area", "pir", "--kind", "venue",
+                 "--category", "culture")
+    assert result.exit_code == 0, result.output
+    return cli
+
+
+def issue(cli, count=1):
+    result = cli("cards", "issue", "--area", "PIR", "--site", "issuer", "--count", count, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_init_db_is_safe_to_repeat(cli):
+    assert cli("init-db").exit_code == 0
+    assert "Database ready" in cli("init-db").output
+
+
+def test_the_whole_path_from_the_cli(setup):
+    cli = setup
+    [card] = issue(cli)
+    assert numbers.is_valid(card["number"]) and "/k/" in card["url"]
+
+    assert "status: unregistered" in cli("cards", "check", card["url"], "--venue", "theatre").output
+    result = cli("cards", "register", card["number"], "--birth-year", 1970, "--postcode", "33100",
+                 "--children", 2)
+    assert result.exit_code == 0 and "valid until" in result.output
+
+    checked = cli("cards", "check", card["url"], "--venue", "theatre")
+    assert "status: valid" in checked.output and "children 2" in checked.output
+
+    recorded = cli("uses", "record", card["url"], "--venue", "theatre", "--children", 1)
+    assert recorded.exit_code == 0, recorded.output
+    use_id = int(recorded.output.split()[-1])
+    again = cli("uses", "record", card["url"], "--venue", "theatre")
+    assert again.exit_code == 1 and "already_used" in again.output
+    assert "status: already_used" in cli("cards", "check", card["number"], "--venue", "theatre").output
+
+    assert cli("uses", "undo", use_id, "--venue", "theatre").exit_code == 0
+    assert cli("uses", "record", card["url"], "--venue", "theatre").exit_code == 0
+    assert db.session.query(Use).filter(Use.voided_at.is_(None)).count() == 1
+
+    assert cli("cards", "block", card["number"]).exit_code == 0
+    assert "status: blocked" in cli("cards", "check", card["url"], "--venue", "theatre").output
+    shown = cli("cards", "show", card["number"].lower())
+    assert "blocked" in shown.output and "uses:" in shown.output
+
+
+def test_issue_prints_numbers_and_urls(setup):
+    result = setup("cards", "issue", "--area", "PIR", "--site", "issuer", "--count", 3)
+    assert result.exit_code == 0 and result.output.count("/k/") == 3
+    assert db.session.query(Card).filter_by(status="unregistered").count() == 3
+
+
+def test_new_code_retires_the_old_url(setup):
+    [card] = issue(setup)
+    result = setup("cards", "new-code", card["number"])
+    assert result.exit_code == 0
+    assert "old_code" not in result.output
+    assert "status: invalid" in setup("cards", "check", card["url"], "--venue", "theatre").output
+
+
+def test_users_events_and_api_keys(setup):
+    cli = setup
+    result = cli("users", "create", "Desk@Theatre.fi", "--role", "venue", "--site", "theatre",
+                 "--password-stdin", input="a long enough secret\n")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "desk@theatre.fi"))
+    assert user.password_hash != "a long enough secret" and user.site.slug == "theatre"
+
+    prompted = cli("users", "create", "boss@kaiku.fi", "--role", "admin",
+                   input="another long secret\nanother long secret\n")
+    assert prompted.exit_code == 0, prompted.output
+
+    event = cli("events", "create", "theatre", "Hamlet", "--date", "2026-12-24", "--quota", 10)
+    assert event.exit_code == 0
+    assert db.session.get(Event, int(event.output.strip())).quota == 10
+
+    key = cli("api-keys", "create", "theatre")
+    raw = key.output.strip().splitlines()[-1]
+    assert raw.startswith("kaiku_")
+    stored = db.session.scalar(select(ApiKey))
+    assert raw not in stored.key_hash
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("areas", "create", "PIR", "Again"),
+        ("areas", "create", "", "Empty"),
+        ("sites", "create", "Bad Slug", "X", "--area", "PIR", "--kind", "venue"),
+        ("sites", "create", "nowhere", "X", "--area", "ZZZ", "--kind", "venue"),
+        ("sites", "create", "issuer", "Again", "--area", "PIR", "--kind", "issuer"),
+        ("sites", "create", "x2", "X", "--area", "PIR", "--kind", "issuer", "--category", "sport"),
+        ("api-keys", "create", "nowhere"),
+        ("events", "create", "issuer", "Not a venue", "--date", "2026-12-24"),
+        ("events", "create", "theatre", "Bad quota", "--date", "2026-12-24", "--quota", -1),
+        ("events", "create", "theatre", "Bad date", "--date", "24.12.2026"),
+        ("cards", "issue", "--area", "PIR", "--site", "theatre", "--count", 1),
+        ("cards", "issue", "--area", "PIR", "--site", "issuer", "--count", 0),
+        ("cards", "issue", "--area", "PIR", "--site", "issuer", "--count", 5001),
+        ("cards", "register", "K7Q-4MZ-R2X", "--birth-year", 1970, "--postcode", "33100",
+         "--children", 0),
+        ("cards", "show", "not-a-number"),
+        ("cards", "block", numbers.generate()),
+        ("cards", "check", "x", "--venue", "issuer"),
+        ("uses", "undo", 12345, "--venue", "theatre"),
+    ],
+)
+def test_bad_input_exits_non_zero_with_a_message(setup, args):
+    before = [db.session.query(model).count() for model in (Area, Site, Card, Event, ApiKey)]
+    result = setup(*args)
+    assert result.exit_code != 0
+    assert "Error" in result.output and "Traceback" not in result.output
+    assert [db.session.query(model).count() for model in (Area, Site, Card, Event, ApiKey)] == before
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ("--birth-year", 1850, "--postcode", "33100", "--children", 0),
+        ("--birth-year", 1970, "--postcode", "3310", "--children", 0),
+        ("--birth-year", 1970, "--postcode", "33100", "--children", 10),
+        ("--birth-year", 1970, "--postcode", "33100", "--children", 0, "--valid-days", 0),
+    ],
+)
+def test_register_refuses_bad_values_and_leaves_the_card_unregistered(setup, options):
+    [card] = issue(setup)
+    result = setup("cards", "register", card["number"], *options)
+    assert result.exit_code == 1 and "Error" in result.output
+    assert db.session.scalar(select(Card)).status == "unregistered"
+
+
+def test_register_twice_is_refused(setup):
+    [card] = issue(setup)
+    options = ("--birth-year", 1970, "--postcode", "33100", "--children", 0)
+    assert setup("cards", "register", card["number"], *options).exit_code == 0
+    second = setup("cards", "register", card["number"], *options)
+    assert second.exit_code == 1 and "active" in second.output
+
+
+def test_user_with_a_short_password_or_wrong_site_is_refused(setup):
+    short = setup("users", "create", "a@b.fi", "--role", "admin", "--password-stdin", input="short\n")
+    wrong = setup("users", "create", "c@d.fi", "--role", "venue", "--site", "issuer",
+                  "--password-stdin", input="long enough password\n")
+    assert short.exit_code == 1 and wrong.exit_code == 1
+    assert db.session.query(User).count() == 0
+
+
+def test_seed_demo_loads_once(cli):
+    first = cli("seed-demo")
+    assert first.exit_code == 0, first.output
+    assert "desk@kaiku.test" in first.output and "kaiku_" in first.output
+    cards_after_first = db.session.query(Card).count()
+    second = cli("seed-demo")
+    assert "already loaded" in second.output
+    assert db.session.query(Card).count() == cards_after_first
