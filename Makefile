@@ -20,7 +20,7 @@ translations: $(BIN)/flask
 ## Re-extract the catalogue after changing user-facing strings, then translate the .po files.
 messages: $(BIN)/flask
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -o translations/messages.pot .
-	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations
 
 run: install
 	KAIKU_DEV=1 $(BIN)/flask init-db
