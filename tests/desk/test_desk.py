@@ -104,12 +104,12 @@ class TestDeskFlow:
         typo = number[:-1] + ("0" if number[-1] != "0" else "1")
         page = check(desk, typo)
         assert status_on(page) == "invalid"
-        assert "mistyped" in page.text
+        assert 'data-reason="mistyped"' in page.text
 
     def test_typed_number_is_marked_typed(self, desk, world):
         page = check(desk, numbers.display(world.card.number))
         assert status_on(page) == "valid"
-        assert "typed" in page.text
+        assert 'id="typed-note"' in page.text
 
     @pytest.mark.parametrize(
         "make_code, status",
