@@ -15,7 +15,7 @@ $(BIN)/flask: pyproject.toml
 install: $(BIN)/flask translations
 
 translations: $(BIN)/flask
-	$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v '^$$' || true
+	$(BIN)/pybabel compile -d translations
 
 ## Re-extract the catalogue after changing user-facing strings, then translate the .po files.
 messages: $(BIN)/flask
