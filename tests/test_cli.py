@@ -5,7 +5,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from app.core import numbers
+from app.core import accounts, cards, checkin, numbers
 from app.extensions import db
 from app.models import ApiKey, Area, Card, Event, Site, Use, User
 from tests import factories
@@ -180,3 +180,44 @@ def test_seed_demo_loads_once(cli):
     second = cli("seed-demo")
     assert "already loaded" in second.output
     assert db.session.query(Card).count() == cards_after_first
+
+
+@pytest.mark.parametrize(
+    "arrange, status",
+    [
+        (lambda w: w.url, "valid"),
+        (lambda w: "https://kaiku.test/k/K7Q4MZR23-1.bad", "invalid"),
+        (lambda w: factories.url_of(factories.stock(w.area, w.issuer)[0]), "unregistered"),
+        (lambda w: factories.url_of(factories.future_card(w.area, w.issuer)), "not_yet_valid"),
+        (lambda w: factories.url_of(factories.expired_card(w.area, w.issuer)), "expired"),
+        (lambda w: factories.url_of(cards.block_card(w.card.number)), "blocked"),
+        (lambda w: factories.url_of(replaced(w.card)), "replaced"),
+        (lambda w: used_once(w), "already_used"),
+        (lambda w: quota_used_up(w), "quota_full"),
+    ],
+)
+def test_cards_check_prints_every_status(cli, world, arrange, status):
+    code = arrange(world)
+    args = ["cards", "check", code, "--venue", "theatre"]
+    if status == "quota_full":
+        args += ["--event", str(db.session.scalar(select(Event.id)))]
+    result = cli(*args)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == f"status: {status}"
+
+
+def replaced(card):
+    card.status = "replaced"
+    db.session.commit()
+    return card
+
+
+def used_once(world):
+    checkin.record_use(world.url, world.venue, nonce="nonce-0001")
+    return world.url
+
+
+def quota_used_up(world):
+    event = accounts.create_event("theatre", "Full house", date=factories.today(), quota=1)
+    checkin.record_use(world.url, world.venue, nonce="nonce-0001", event_id=event.id)
+    return factories.url_of(factories.active_card(world.area, world.issuer))
