@@ -24,6 +24,6 @@ def init_i18n(app):
 
     @app.context_processor
     def languages():
-        return {"LANGUAGES": {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}}
+        return {"LANGUAGES": {"fi": "Suomi", "sv": "Svenska", "en": "English"}}
 
     return select_locale

@@ -1,7 +1,10 @@
 """What every page shares: login, roles, security headers and friendly errors."""
 
+import hashlib
+import mimetypes
+import os
 import uuid
-from functools import wraps
+from functools import lru_cache, wraps
 
 from flask import abort, jsonify, render_template, request
 from flask_babel import get_locale
@@ -86,7 +89,43 @@ def error_page(code: int, detail=None):
     )
 
 
+@lru_cache(maxsize=256)
+def _content_hash(path: str, mtime: float) -> str:
+    with open(path, "rb") as file:
+        return hashlib.sha256(file.read()).hexdigest()[:12]
+
+
+def _static_version(app, filename: str) -> str | None:
+    path = os.path.join(app.static_folder, filename)
+    if not os.path.isfile(path):
+        return None
+    return _content_hash(path, os.path.getmtime(path))
+
+
+def init_static(app):
+    """Static URLs carry a hash of the file, so browsers may keep them for a year."""
+    mimetypes.add_type("application/wasm", ".wasm")
+
+    @app.url_defaults
+    def add_version(endpoint, values):
+        if endpoint == "static" and "v" not in values:
+            version = _static_version(app, values.get("filename", ""))
+            if version:
+                values["v"] = version
+
+    @app.after_request
+    def cache_versioned(response):
+        if request.endpoint == "static" and response.status_code == 200:
+            filename = request.view_args.get("filename", "")
+            if request.args.get("v") == _static_version(app, filename):
+                response.cache_control.public = True
+                response.cache_control.max_age = 365 * 24 * 3600
+                response.cache_control.immutable = True
+        return response
+
+
 def init_web(app):
+    init_static(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to continue.")
 

@@ -304,13 +304,12 @@ def void_use(use_id, venue: Site) -> Use:
     return use
 
 
-def recent_uses(venue: Site, limit: int = 10) -> list[Use]:
-    """The venue's latest uses, newest first, for the desk's undo list."""
-    return list(
-        db.session.scalars(
-            select(Use).where(Use.venue_id == venue.id).order_by(Use.id.desc()).limit(limit)
-        )
-    )
+def recent_uses(venue: Site, ids: list[int] | None = None, limit: int = 10) -> list[Use]:
+    """The venue's latest uses (optionally only these ids), newest first."""
+    query = select(Use).where(Use.venue_id == venue.id)
+    if ids is not None:
+        query = query.where(Use.id.in_(ids))
+    return list(db.session.scalars(query.order_by(Use.id.desc()).limit(limit)))
 
 
 def can_undo(use: Use) -> bool:

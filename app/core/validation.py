@@ -29,7 +29,9 @@ def check_int(field: str, value, low: int, high: int) -> int:
 
 
 def check_flag(field: str, value) -> bool:
-    """A yes/no value: JSON true/false or 0/1."""
+    """A yes/no value: JSON true/false, 0/1, or a form's "0"/"1"."""
+    if value in ("0", "1"):
+        return value == "1"
     if value in (True, False, 0, 1) and not isinstance(value, float):
         return bool(value)
     raise InvalidInput(_l("%(field)s must be true or false.", field=field), field)

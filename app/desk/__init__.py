@@ -1,4 +1,9 @@
-"""The ticket desk: type or paste a code, see the verdict, record the use, undo."""
+"""The ticket desk: scan or type a code, see the verdict, record the use, undo.
+
+Every action works as a plain form post. The page's script (static/js/desk.js)
+posts the same forms with ``X-Requested-With: fetch`` and gets back only the
+fragment to show, so the verdict is rendered in one place, on the server.
+"""
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
@@ -8,20 +13,33 @@ from ..core import checkin
 from ..core.accounts import events_on
 from ..core.clock import local_today
 from ..core.exceptions import CardNotUsable, KaikuError
-from ..web import role_required
+from ..web import CONTENT_SECURITY_POLICY, role_required
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
+DEVICE_USES = 10  # how many of this device's uses the undo list keeps
+
+
+@bp.after_request
+def allow_camera_and_wasm(response):
+    """The scanner decodes with WebAssembly and needs the camera; nothing else does."""
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+        "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"
+    )
+    response.headers["Permissions-Policy"] = "camera=(self)"
+    return response
+
+
+@bp.context_processor
+def desk_helpers():
+    return {"can_undo": checkin.can_undo}
 
 
 def _venue():
     return current_user.site
 
 
-def _event_id():
-    """The event picked on this desk (kept in the session), or None."""
-    if "event" in request.form:
-        session["desk_event"] = request.form["event"] or None
-    return session.get("desk_event")
+def _wants_fragment() -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
 
 
 def todays_events(venue):
@@ -33,29 +51,45 @@ def todays_events(venue):
     return events, picked
 
 
-def render_desk(verdict=None, code="", error=None, status=200):
+def _event_id():
+    """The event picked on this desk (kept in the session), or None."""
+    if "event" in request.form:
+        session["desk_event"] = request.form["event"] or None
+    return session.get("desk_event")
+
+
+def _device_uses():
+    """This device's latest uses (their ids live in its session), newest first."""
+    return checkin.recent_uses(_venue(), ids=session.get("device_uses", []))
+
+
+def _remember_use(use) -> None:
+    ids = [use.id] + [i for i in session.get("device_uses", []) if i != use.id]
+    session["device_uses"] = ids[:DEVICE_USES]
+
+
+def _respond(fragment: str | None, status: int = 200, **context):
+    """The fragment alone for the page's script, else the whole desk page."""
+    if _wants_fragment():
+        return render_template(fragment, **context), status
     venue = _venue()
     events, picked = todays_events(venue)
-    return (
-        render_template(
-            "desk/index.html",
-            venue=venue,
-            events=events,
-            picked=picked,
-            verdict=verdict,
-            code=code,
-            error=error,
-            uses=checkin.recent_uses(venue),
-            can_undo=checkin.can_undo,
-        ),
-        status,
+    page = render_template(
+        "desk/index.html",
+        venue=venue,
+        events=events,
+        picked=picked,
+        uses=_device_uses(),
+        fragment=fragment,
+        **context,
     )
+    return page, status
 
 
 @bp.get("")
 @role_required("venue")
 def index():
-    return render_desk()
+    return _respond(None)
 
 
 @bp.post("/check")
@@ -66,8 +100,8 @@ def check():
         verdict = checkin.check_code(code, _venue(), _event_id())
     except KaikuError as error:
         session.pop("desk_event", None)
-        return render_desk(code=code, error=error.message, status=422)
-    return render_desk(verdict, code=code)
+        return _respond("desk/_error.html", 422, code=code, error=error.message)
+    return _respond("desk/_verdict.html", code=code, verdict=verdict)
 
 
 @bp.post("/uses")
@@ -80,24 +114,35 @@ def record():
             _venue(),
             nonce=request.form.get("nonce"),
             children=request.form.get("children", "0"),
-            assistant=request.form.get("assistant") == "1",
+            assistant=request.form.get("assistant", "0"),
             event_id=_event_id(),
             user=current_user._get_current_object(),
         )
     except CardNotUsable as refusal:
-        return render_desk(refusal.verdict, code=code, status=409)
+        return _respond("desk/_verdict.html", 409, code=code, verdict=refusal.verdict)
     except KaikuError as error:
-        return render_desk(code=code, error=error.message, status=422)
-    flash(
-        _l(
-            "Recorded. Tickets: adults %(adults)d, children %(children)d, assistant %(assistant)d.",
-            adults=use.adults,
-            children=use.children,
-            assistant=use.assistant,
-        ),
-        "success",
-    )
+        return _respond("desk/_error.html", 422, code=code, error=error.message)
+    _remember_use(use)
+    if _wants_fragment():
+        return render_template("desk/_recorded.html", use=use), 201
+    flash(_recorded_message(use), "success")
     return redirect(url_for("desk.index"))
+
+
+def _recorded_message(use):
+    return _l(
+        "Recorded. Tickets: adults %(adults)d, children %(children)d, assistant %(assistant)d.",
+        adults=use.adults,
+        children=use.children,
+        assistant=use.assistant,
+    )
+
+
+@bp.get("/uses")
+@role_required("venue")
+def device_uses():
+    """The undo list alone, for the page's script to refresh."""
+    return render_template("desk/_uses.html", uses=_device_uses())
 
 
 @bp.post("/uses/<int:use_id>/undo")
@@ -106,7 +151,10 @@ def undo(use_id: int):
     try:
         checkin.void_use(use_id, _venue())
     except KaikuError as error:
-        flash(error.message, "error")
+        message, category = error.message, "error"
     else:
-        flash(_l("The use was undone. It no longer counts."), "success")
+        message, category = _l("The use was undone. It no longer counts."), "success"
+    if _wants_fragment():
+        return render_template("desk/_uses.html", uses=_device_uses(), notice=message)
+    flash(message, category)
     return redirect(url_for("desk.index"))

@@ -1,0 +1,464 @@
+/* Kaiku ticket desk: camera, keyboard scanner and typed numbers, one result screen.
+ *
+ * The page works without this script (plain form posts). With it, the same forms
+ * are posted with fetch and "X-Requested-With: fetch"; the server answers with the
+ * HTML fragment to show, so every verdict is rendered (and translated) server-side.
+ */
+(() => {
+  "use strict";
+
+  const desk = document.querySelector("[data-desk]");
+  if (!desk) return;
+
+  const TEXT = JSON.parse(document.getElementById("desk-text").textContent);
+  const SAME_CODE_PAUSE_MS = 3000;
+  const RETRY_MS = 2000;
+  const store = {
+    get: (key, fallback) => localStorage.getItem("kaiku.desk." + key) ?? fallback,
+    set: (key, value) => localStorage.setItem("kaiku.desk." + key, value),
+  };
+
+  const $ = (selector, root = desk) => root.querySelector(selector);
+  const checkForm = $("[data-check-form]");
+  const codeInput = $("#code");
+  const codeHint = $("[data-code-hint]");
+  const eventSelect = $("[data-event]");
+  const resultArea = $("[data-result-area]");
+  const result = $("[data-result]");
+  const nextButton = $("[data-next]");
+  const announcer = $("[data-announce]");
+
+  /* ---- card numbers: the same check symbol as app/core/numbers.py ---- */
+  const numbers = (() => {
+    const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    const gfMul = (a, b) => {
+      let product = 0;
+      while (b) {
+        if (b & 1) product ^= a;
+        b >>= 1;
+        a <<= 1;
+        if (a & 32) a ^= 0b100101;
+      }
+      return product;
+    };
+    const weights = [];
+    for (let i = 0, w = 1; i < 9; i++, w = gfMul(w, 2)) weights.push(w);
+    weights.reverse();
+    const normalise = (text) =>
+      text.toUpperCase().replace(/[\s\-_.]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
+    const looksLikeNumber = (text) => /^[0-9A-HJKMNP-TV-Z]{9}$/.test(normalise(text));
+    const isValid = (text) => {
+      if (!looksLikeNumber(text)) return false;
+      let total = 0;
+      [...normalise(text)].forEach((symbol, i) => {
+        total ^= gfMul(weights[i], ALPHABET.indexOf(symbol));
+      });
+      return total === 0;
+    };
+    return { normalise, looksLikeNumber, isValid };
+  })();
+  window.kaikuNumbers = numbers; // for the browser tests
+
+  /* ---- feedback: colour and word come from the fragment; add sound and vibration ---- */
+  let audio;
+  const soundOn = () => store.get("sound", "1") === "1";
+  function tone(frequency, seconds, type, at = 0) {
+    audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+    const oscillator = audio.createOscillator();
+    const gain = audio.createGain();
+    oscillator.type = type;
+    oscillator.frequency.value = frequency;
+    gain.gain.value = 0.2;
+    oscillator.connect(gain).connect(audio.destination);
+    oscillator.start(audio.currentTime + at);
+    oscillator.stop(audio.currentTime + at + seconds);
+  }
+  function feedback(status) {
+    if (!soundOn()) return;
+    const good = status === "valid" || status === "recorded";
+    const warning = status === "already_used" || status === "quota_full";
+    try {
+      if (good) {
+        tone(880, 0.09, "sine");
+        tone(1320, 0.12, "sine", 0.11);
+      } else if (warning) {
+        tone(440, 0.35, "triangle");
+      } else {
+        tone(196, 0.6, "square");
+      }
+    } catch (error) {
+      /* no audio on this device: the screen still says it all */
+    }
+    if (navigator.vibrate) navigator.vibrate(good ? 80 : warning ? [150, 80, 150] : [400, 120, 400]);
+  }
+
+  /* ---- the result screen ---- */
+  function showResult(html, frameTime) {
+    result.innerHTML = html;
+    resultArea.classList.add("open");
+    document.body.classList.add("result-open");
+    nextButton.hidden = false;
+    enhanceSteppers(result);
+    const section = $("[data-status]", result);
+    const status = section ? section.dataset.status : "error";
+    if (frameTime !== undefined) {
+      performance.measure("kaiku-scan", { start: frameTime, end: performance.now() });
+    }
+    announcer.textContent = "";
+    announcer.textContent = section ? section.innerText.split("\n").slice(0, 3).join(". ") : "";
+    feedback(status);
+    const recordButton = $("[data-record-button]", result);
+    if (status === "valid" && $("[data-setting=instant]").checked) {
+      $("[data-record]", result).requestSubmit();
+    } else {
+      (recordButton || nextButton).focus({ preventScroll: true });
+    }
+    return status;
+  }
+
+  function closeResult() {
+    stopRetrying();
+    resultArea.classList.remove("open");
+    document.body.classList.remove("result-open");
+    result.innerHTML = "";
+    nextButton.hidden = true;
+    codeInput.value = "";
+    showHint();
+    codeInput.focus();
+    camera.resume();
+  }
+
+  function showOffline(retry) {
+    result.innerHTML = "";
+    const section = document.createElement("section");
+    section.className = "result result-offline";
+    section.dataset.status = "offline";
+    section.innerHTML =
+      '<p class="result-headline"><span class="result-icon" aria-hidden="true">↻</span>' +
+      '<strong class="result-word"></strong></p><p class="result-message"></p>' +
+      '<p class="offline-buttons"><button type="button" class="primary" data-retry></button> ' +
+      '<button type="button" class="secondary" data-cancel></button></p>';
+    $(".result-word", section).textContent = TEXT.offlineWord;
+    $(".result-message", section).textContent = TEXT.offline;
+    $("[data-retry]", section).textContent = TEXT.retryNow;
+    $("[data-cancel]", section).textContent = TEXT.cancel;
+    $("[data-retry]", section).addEventListener("click", retry);
+    $("[data-cancel]", section).addEventListener("click", closeResult);
+    result.append(section);
+    resultArea.classList.add("open");
+    document.body.classList.add("result-open");
+    nextButton.hidden = true;
+    announcer.textContent = TEXT.offlineWord + ". " + TEXT.offline;
+    feedback("offline");
+  }
+
+  /* ---- talking to the server: same form data on every retry, so the same nonce ---- */
+  let retryTimer;
+  const stopRetrying = () => clearTimeout(retryTimer);
+
+  async function send(url, body) {
+    const response = await fetch(url, {
+      method: "POST",
+      body,
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" },
+    });
+    if (response.redirected && new URL(response.url).pathname === "/login") {
+      alert(TEXT.loggedOut);
+      window.location.reload();
+      throw new Error("logged out");
+    }
+    if (response.status >= 500) throw new Error("server error " + response.status);
+    return response.text();
+  }
+
+  /* Post until the server answers; show the answer, never a guess. */
+  function deliver(url, body, frameTime) {
+    stopRetrying();
+    const attempt = async () => {
+      try {
+        const html = await send(url, body);
+        stopRetrying();
+        const status = showResult(html, frameTime);
+        if (status === "recorded") refreshUses();
+      } catch (error) {
+        if (error.message === "logged out") return;
+        showOffline(attempt);
+        retryTimer = setTimeout(attempt, RETRY_MS);
+      }
+    };
+    return attempt();
+  }
+
+  function check(code, frameTime) {
+    codeInput.value = code;
+    const body = new FormData(checkForm);
+    camera.pause();
+    return deliver(checkForm.action, body, frameTime);
+  }
+
+  async function refreshUses() {
+    try {
+      const response = await fetch(desk.dataset.usesUrl, { credentials: "same-origin" });
+      if (response.ok) $("[data-uses]").outerHTML = await response.text();
+    } catch (error) {
+      /* the list refreshes with the next result */
+    }
+  }
+
+  /* ---- forms ---- */
+  checkForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const code = codeInput.value.trim();
+    if (code) check(code);
+  });
+
+  desk.addEventListener("submit", async (event) => {
+    const form = event.target;
+    if (form.matches("[data-record]")) {
+      event.preventDefault();
+      $("[data-record-button]", form).disabled = true;
+      deliver(form.action, new FormData(form));
+    } else if (form.matches("[data-undo]")) {
+      event.preventDefault();
+      try {
+        const html = await send(form.action, new FormData(form));
+        $("[data-uses]").outerHTML = html;
+        if (form.closest("[data-result]")) closeResult();
+        announcer.textContent = $("[data-uses] .notice")?.textContent || "";
+      } catch (error) {
+        if (error.message !== "logged out") showOffline(() => form.requestSubmit());
+      }
+    }
+  });
+
+  nextButton.addEventListener("click", closeResult);
+  document.addEventListener("keydown", (event) => {
+    if (!resultArea.classList.contains("open")) return;
+    if (event.key === "Escape") {
+      closeResult();
+      return;
+    }
+    // A keyboard scanner starts typing the next code while a result is shown.
+    const typing = event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey;
+    if (typing && !event.target.matches("input, select, textarea")) {
+      event.preventDefault();
+      closeResult();
+      codeInput.value = event.key;
+    }
+  });
+
+  /* Steppers: large − and + around a number field. */
+  function enhanceSteppers(root) {
+    root.querySelectorAll("[data-step]").forEach((button) => {
+      button.hidden = false;
+      button.addEventListener("click", () => {
+        const input = document.getElementById(button.getAttribute("aria-controls"));
+        const next = Number(input.value || 0) + Number(button.dataset.step);
+        input.value = Math.min(Number(input.max), Math.max(Number(input.min), next));
+      });
+    });
+  }
+  enhanceSteppers(result);
+
+  /* Typed numbers: say at once when the check symbol doesn't match. */
+  function showHint() {
+    const text = codeInput.value.trim();
+    if (!text || text.includes("/") || text.includes(".") || !numbers.looksLikeNumber(text)) {
+      codeHint.textContent = "";
+      codeHint.className = "hint";
+      return;
+    }
+    const ok = numbers.isValid(text);
+    codeHint.textContent = ok ? TEXT.numberOk : TEXT.mistyped;
+    codeHint.className = ok ? "hint hint-ok" : "hint hint-bad";
+  }
+  codeInput.addEventListener("input", showHint);
+
+  /* Settings and the event, remembered on this device. */
+  desk.querySelectorAll("[data-setting]").forEach((box) => {
+    const name = box.dataset.setting;
+    box.checked = store.get(name, box.checked ? "1" : "0") === "1";
+    box.addEventListener("change", () => store.set(name, box.checked ? "1" : "0"));
+  });
+  $("[data-settings]").hidden = false;
+  const savedEvent = store.get("event", null);
+  if (savedEvent !== null && [...eventSelect.options].some((o) => o.value === savedEvent)) {
+    eventSelect.value = savedEvent;
+  }
+  eventSelect.addEventListener("change", () => store.set("event", eventSelect.value));
+
+  /* ---- the camera ---- */
+  const camera = (() => {
+    const section = $("[data-scanner]");
+    const viewfinder = $("[data-viewfinder]");
+    const video = $("video", section);
+    const status = $("[data-camera-status]");
+    const toggle = $("[data-camera-toggle]");
+    const switcher = $("[data-camera-switch]");
+    const torch = $("[data-torch]");
+    let stream = null;
+    let detector = null;
+    let paused = false;
+    let deviceIds = [];
+    let deviceIndex = -1;
+    let lastCode = "";
+    let lastSeen = 0;
+    let wantedOn = false;
+
+    section.hidden = false;
+
+    async function makeDetector() {
+      const api = window.BarcodeDetectionAPI;
+      const native = window.BarcodeDetector;
+      if (native && (!api || native !== api.BarcodeDetector)) {
+        try {
+          if ((await native.getSupportedFormats()).includes("qr_code")) {
+            return new native({ formats: ["qr_code"] });
+          }
+        } catch (error) {
+          /* fall back to the polyfill */
+        }
+      }
+      const wasmUrl = desk.dataset.wasmUrl;
+      api.prepareZXingModule({
+        overrides: { locateFile: (path, prefix) => (path.endsWith(".wasm") ? wasmUrl : prefix + path) },
+        fireImmediately: true,
+      });
+      return new api.BarcodeDetector({ formats: ["qr_code"] });
+    }
+
+    function say(text) {
+      status.textContent = text;
+    }
+
+    async function start() {
+      wantedOn = true;
+      store.set("camera", "on");
+      if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+        say(window.isSecureContext ? TEXT.cameraMissing : TEXT.cameraInsecure);
+        return;
+      }
+      say(TEXT.cameraStarting);
+      try {
+        detector = detector || (await makeDetector());
+        const video_constraints = deviceIndex >= 0
+          ? { deviceId: { exact: deviceIds[deviceIndex] } }
+          : { facingMode: { ideal: "environment" } };
+        stream = await navigator.mediaDevices.getUserMedia({
+          video: { ...video_constraints, width: { ideal: 1280 }, height: { ideal: 720 } },
+          audio: false,
+        });
+      } catch (error) {
+        stream = null;
+        const name = error && error.name;
+        say(
+          name === "NotAllowedError" || name === "SecurityError" ? TEXT.cameraDenied
+            : name === "NotFoundError" || name === "OverconstrainedError" ? TEXT.cameraMissing
+            : TEXT.cameraFailed,
+        );
+        toggle.textContent = TEXT.startCamera;
+        return;
+      }
+      video.srcObject = stream;
+      await video.play().catch(() => {});
+      viewfinder.hidden = false;
+      toggle.textContent = TEXT.stopCamera;
+      say(TEXT.cameraOn);
+      await offerSwitchAndTorch();
+      scanFrames();
+    }
+
+    function stop(remember = true) {
+      if (remember) {
+        wantedOn = false;
+        store.set("camera", "off");
+      }
+      if (stream) stream.getTracks().forEach((track) => track.stop());
+      stream = null;
+      video.srcObject = null;
+      viewfinder.hidden = true;
+      torch.hidden = true;
+      toggle.textContent = TEXT.startCamera;
+      if (remember) say(TEXT.cameraOff);
+    }
+
+    async function offerSwitchAndTorch() {
+      const devices = await navigator.mediaDevices.enumerateDevices();
+      deviceIds = devices.filter((d) => d.kind === "videoinput").map((d) => d.deviceId);
+      switcher.hidden = deviceIds.length < 2;
+      const track = stream.getVideoTracks()[0];
+      const settings = track.getSettings ? track.getSettings() : {};
+      if (deviceIndex < 0) deviceIndex = Math.max(0, deviceIds.indexOf(settings.deviceId));
+      const capabilities = track.getCapabilities ? track.getCapabilities() : {};
+      torch.hidden = !capabilities.torch;
+      torch.setAttribute("aria-pressed", "false");
+    }
+
+    /* Look at every new frame; note when it arrived, for the speed figures. */
+    function scanFrames() {
+      if (!stream) return;
+      const next = () => {
+        if (!stream) return;
+        if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(look);
+        else requestAnimationFrame(look);
+      };
+      const look = async () => {
+        const frameTime = performance.now();
+        if (!paused && !document.hidden && video.readyState >= 2) {
+          try {
+            const codes = await detector.detect(video);
+            if (codes.length) found(codes[0].rawValue, frameTime);
+          } catch (error) {
+            /* a frame that can't be read: try the next one */
+          }
+        }
+        next();
+      };
+      next();
+    }
+
+    function found(code, frameTime) {
+      const now = performance.now();
+      if (paused || (code === lastCode && now - lastSeen < SAME_CODE_PAUSE_MS)) return;
+      lastCode = code;
+      lastSeen = now;
+      check(code, frameTime);
+    }
+
+    toggle.addEventListener("click", () => (stream ? stop() : start()));
+    switcher.addEventListener("click", () => {
+      deviceIndex = (deviceIndex + 1) % deviceIds.length;
+      stop(false);
+      start();
+    });
+    torch.addEventListener("click", async () => {
+      const on = torch.getAttribute("aria-pressed") !== "true";
+      try {
+        await stream.getVideoTracks()[0].applyConstraints({ advanced: [{ torch: on }] });
+        torch.setAttribute("aria-pressed", String(on));
+      } catch (error) {
+        torch.hidden = true;
+      }
+    });
+    document.addEventListener("visibilitychange", () => {
+      if (document.hidden && stream) {
+        stop(false);
+        say(TEXT.cameraPaused);
+      } else if (!document.hidden && wantedOn && !stream) {
+        start();
+      }
+    });
+
+    if (store.get("camera", "on") === "on") start();
+    else say(TEXT.cameraOff);
+
+    return {
+      pause: () => (paused = true),
+      resume: () => {
+        paused = false;
+        lastSeen = performance.now(); // the card just shown may still be in view
+      },
+    };
+  })();
+})();

@@ -1,0 +1,163 @@
+"""The desk in a real browser: camera, keyboard scanner, typing, network failure."""
+
+import pytest
+from sqlalchemy import select
+
+from app.core import cards, numbers
+from app.core.tokens import make_token
+from app.extensions import db
+from app.models import Use
+from tests import factories
+from tests.browser.conftest import desk_page, settle
+
+RESULT = "[data-result] [data-status]"
+
+
+def wait_for_status(page, status: str, timeout: float = 15_000):
+    page.wait_for_selector(f'[data-result] [data-status="{status}"]', timeout=timeout)
+
+
+def live_uses():
+    settle()
+    uses = db.session.scalars(select(Use).where(Use.voided_at.is_(None))).all()
+    result = [(use.card_id, use.children, use.assistant) for use in uses]
+    settle()
+    return result
+
+
+def test_a_card_shown_to_the_camera_is_recorded_then_already_used(live, launch, world):
+    url, card_id = world.url, world.card.id
+    settle()
+    page = desk_page(launch(camera=url), live)
+    wait_for_status(page, "valid")
+    assert "valid" in page.inner_text("[data-result]").lower()
+    page.click('[data-step="1"][aria-controls="children"]')
+    page.click('[data-step="1"][aria-controls="children"]')
+    page.click('[data-step="1"][aria-controls="assistant"]')
+    page.click("[data-record-button]")
+    wait_for_status(page, "recorded")
+    assert live_uses() == [(card_id, 2, 1)]
+
+    page.click("[data-next]")
+    wait_for_status(page, "already_used")  # the same card, still in view after 3 s
+    assert live_uses() == [(card_id, 2, 1)]
+    assert page.locator("[data-uses] [data-use-id]").count() == 1
+
+
+@pytest.mark.parametrize("kind", ["blocked", "forged"])
+def test_blocked_and_forged_cards_get_their_screen_and_record_nothing(live, launch, world, kind):
+    if kind == "blocked":
+        cards.block_card(world.card.number)
+        code, status = world.url, "blocked"
+    else:
+        code, status = "https://kaiku.test/k/" + make_token(world.card.number, 1, ["evil"]), "invalid"
+    settle()
+    page = desk_page(launch(camera=code), live)
+    wait_for_status(page, status)
+    assert page.locator("[data-record-button]").count() == 0
+    assert live_uses() == []
+
+
+def test_keyboard_scanner_types_the_url_and_enter(live, launch, world):
+    url = world.url
+    settle()
+    page = desk_page(launch(), live)
+    page.locator("#code").focus()
+    page.keyboard.type(url)
+    page.keyboard.press("Enter")
+    wait_for_status(page, "valid")
+    page.click("[data-record-button]")
+    wait_for_status(page, "recorded")
+    # The scanner types the next code while the result is still on screen.
+    page.keyboard.type(url)
+    page.keyboard.press("Enter")
+    wait_for_status(page, "already_used")
+
+
+def test_typed_number_with_a_typo_is_flagged_before_sending(live, launch, world):
+    number = numbers.display(world.card.number)
+    settle()
+    typo = number[:-1] + ("0" if number[-1] != "0" else "1")
+    page = desk_page(launch(), live)
+    page.fill("#code", typo)
+    page.wait_for_selector(".hint-bad")
+    page.fill("#code", number.lower())
+    page.wait_for_selector(".hint-ok")
+    page.fill("#code", typo)
+    page.press("#code", "Enter")
+    wait_for_status(page, "invalid")
+    assert page.get_attribute(RESULT, "data-reason") == "mistyped"
+
+
+def test_browser_and_server_agree_on_check_symbols(live, launch):
+    page = desk_page(launch(), live)
+    samples = [numbers.generate() for _ in range(200)]
+    typos = [n[:4] + ("0" if n[4] != "0" else "1") + n[5:] for n in samples]
+    verdicts = page.evaluate("list => list.map(kaikuNumbers.isValid)", samples + typos)
+    assert verdicts == [numbers.is_valid(n) for n in samples + typos]
+
+
+def test_network_failure_during_record_retries_and_records_once(live, launch, world):
+    url, card_id = world.url, world.card.id
+    settle()
+    page = desk_page(launch(), live)
+    lost = []
+
+    def lose_first_answer(route):
+        if not lost:
+            lost.append(route.fetch())  # the server records it, but the answer never arrives
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route("**/desk/uses", lose_first_answer)
+    page.fill("#code", url)
+    page.press("#code", "Enter")
+    wait_for_status(page, "valid")
+    page.click("[data-record-button]")
+    wait_for_status(page, "offline")
+    assert page.locator('[data-status="valid"], [data-status="recorded"]').count() == 0
+    wait_for_status(page, "recorded")  # the automatic retry, with the same nonce
+    assert lost[0].status == 201
+    assert live_uses() == [(card_id, 0, 0)]
+
+
+def test_undo_from_the_result_screen(live, launch, world):
+    url = world.url
+    settle()
+    page = desk_page(launch(), live)
+    page.fill("#code", url)
+    page.press("#code", "Enter")
+    wait_for_status(page, "valid")
+    page.click("[data-record-button]")
+    wait_for_status(page, "recorded")
+    page.click("[data-result] [data-undo] button")
+    page.wait_for_selector("[data-uses] .tag")
+    assert live_uses() == []
+
+
+def test_without_a_camera_typing_still_works(live, launch, world):
+    url = world.url
+    settle()
+    browser = launch()  # no fake camera device at all
+    page = desk_page(browser, live, permissions=[])
+    page.wait_for_function(
+        "() => document.querySelector('[data-camera-status]').textContent.length > 30"
+    )
+    status = page.inner_text("[data-camera-status]")
+    assert "type" in status.lower()  # denied or missing: both point to typing
+    page.fill("#code", url)
+    page.press("#code", "Enter")
+    wait_for_status(page, "valid")
+
+
+def test_event_choice_is_remembered_on_this_device(live, launch, world):
+    from app.core import accounts
+
+    event = accounts.create_event("theatre", "Gala", date=factories.today())
+    event_id = str(event.id)
+    settle()
+    page = desk_page(launch(), live)
+    page.select_option("#event", event_id)
+    page.reload()
+    assert page.input_value("#event") == event_id
