@@ -4,30 +4,15 @@ A live server runs the test app in a thread; each test gets its own database.
 A fake camera shows a Y4M video made from a QR code this app generated.
 """
 
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from PIL import Image
-from werkzeug.serving import make_server
 
-from app.core.qr import qr_matrix
 from app.extensions import db
 from tests import factories
+from tests.browser.harness import CHROMIUM, launch_chromium, log_in, scene, serve, write_y4m
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core-4.14.1.min.js"
-BASE_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--autoplay-policy=no-user-gesture-required",
-]
 
 pytestmark = pytest.mark.browser
 
@@ -50,16 +35,12 @@ def playwright_instance():
 
 @pytest.fixture
 def live(app, world):
-    """The app served on a free localhost port: yields its base URL."""
+    """The app served on a free localhost port, with a desk user: yields its base URL."""
     app.config["WTF_CSRF_ENABLED"] = True
     factories.user("desk@theatre.fi", "venue", world.venue)
     db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serve(app) as base_url:
+        yield base_url
 
 
 def settle():
@@ -69,20 +50,15 @@ def settle():
 
 @pytest.fixture
 def launch(playwright_instance, tmp_path):
-    """launch(camera=None): a Chromium, with a fake camera showing ``camera`` if given."""
+    """launch(camera=None): a Chromium, with a fake camera showing that code's QR if given."""
     browsers = []
 
     def start(camera: str | None = None):
-        args = list(BASE_ARGS)
+        video = None
         if camera is not None:
-            video = tmp_path / f"camera-{len(browsers)}.y4m"
-            write_y4m(video, camera)
-            args += ["--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={video}"]
-        browser = playwright_instance.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=args
-        )
-        browsers.append(browser)
-        return browser
+            video = write_y4m(tmp_path / f"camera-{len(browsers)}.y4m", [(scene(camera), 10)])
+        browsers.append(launch_chromium(playwright_instance, video))
+        return browsers[-1]
 
     yield start
     for browser in browsers:
@@ -100,30 +76,8 @@ def desk_page(browser, base_url: str, language: str = "en", **context_options):
     }
     context = browser.new_context(**options)
     page = context.new_page()
-    page.goto(f"{base_url}/login")
-    page.fill("#email", "desk@theatre.fi")
-    page.fill("#password", factories.PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(f"{base_url}/desk")
+    log_in(page, base_url, "desk@theatre.fi", factories.PASSWORD)
     return page
-
-
-def write_y4m(path: Path, text: str | None, frames: int = 10, size=(640, 480)) -> None:
-    """A Y4M video of a QR code (or an empty scene when text is None)."""
-    scene = Image.new("RGB", size, (180, 180, 170))
-    if text:
-        matrix = qr_matrix(text)
-        module = min(size) * 8 // 10 // len(matrix)
-        code = Image.new("L", (len(matrix), len(matrix)), 255)
-        code.putdata([0 if dark else 255 for row in matrix for dark in row])
-        code = code.resize((len(matrix) * module,) * 2, Image.NEAREST).convert("RGB")
-        scene.paste(code, ((size[0] - code.width) // 2, (size[1] - code.height) // 2))
-    y, cb, cr = scene.convert("YCbCr").split()
-    half = (size[0] // 2, size[1] // 2)
-    frame = b"FRAME\n" + y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes()
-    with open(path, "wb") as video:
-        video.write(f"YUV4MPEG2 W{size[0]} H{size[1]} F10:1 Ip A1:1 C420jpeg\n".encode())
-        video.write(frame * frames)
 
 
 def run_axe(page) -> list[dict]:

@@ -161,3 +161,16 @@ def test_event_choice_is_remembered_on_this_device(live, launch, world):
     page.select_option("#event", event_id)
     page.reload()
     assert page.input_value("#event") == event_id
+
+
+def test_the_scanning_desk_requests_nothing_from_other_hosts(live, launch, world):
+    url = world.url
+    settle()
+    page = desk_page(launch(camera=url), live)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.reload()
+    wait_for_status(page, "valid")
+    assert requested and all(address.startswith(live + "/") for address in requested), requested
+    assert any(address.endswith(".wasm") or ".wasm?" in address for address in requested) or \
+        page.evaluate("() => window.BarcodeDetector !== window.BarcodeDetectionAPI.BarcodeDetector")

@@ -1,0 +1,81 @@
+"""What the browser tests and bench/desk_scan.py share: Chromium, a fake camera, a live server."""
+
+import shutil
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from PIL import Image
+from werkzeug.serving import make_server
+
+from app.core.qr import qr_matrix
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+def launch_chromium(playwright, camera_video: Path | None = None):
+    """Debian's Chromium; with a fake camera playing ``camera_video`` when given."""
+    args = list(CHROMIUM_ARGS)
+    if camera_video is not None:
+        args += [
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={camera_video}",
+        ]
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+
+
+@contextmanager
+def serve(app):
+    """Serve ``app`` on a free localhost port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def log_in(page, base_url: str, email: str, password: str) -> None:
+    page.goto(f"{base_url}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(f"{base_url}/desk")
+
+
+def scene(text: str | None, size=(640, 480)) -> Image.Image:
+    """A grey scene with the QR code of ``text`` in the middle (or nothing)."""
+    image = Image.new("RGB", size, (180, 180, 170))
+    if text:
+        matrix = qr_matrix(text)
+        module = min(size) * 8 // 10 // len(matrix)
+        code = Image.new("L", (len(matrix), len(matrix)), 255)
+        code.putdata([0 if dark else 255 for row in matrix for dark in row])
+        code = code.resize((len(matrix) * module,) * 2, Image.NEAREST).convert("RGB")
+        image.paste(code, ((size[0] - code.width) // 2, (size[1] - code.height) // 2))
+    return image
+
+
+def write_y4m(path: Path, scenes: list[tuple[Image.Image, int]], fps: int = 10) -> Path:
+    """A Y4M video: each (image, frames) pair shown for that many frames."""
+    width, height = scenes[0][0].size
+    with open(path, "wb") as video:
+        video.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        for image, frames in scenes:
+            y, cb, cr = image.convert("YCbCr").split()
+            half = (width // 2, height // 2)
+            frame = b"FRAME\n" + y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes()
+            video.write(frame * frames)
+    return path

@@ -1,0 +1,48 @@
+"""axe-core: no WCAG 2.1 A/AA violations on the desk and each result, in fi, sv and en, at 360 px."""
+
+import pytest
+
+from app.core import cards
+from tests import factories
+from tests.browser.conftest import desk_page, run_axe, settle
+
+
+def scan(page, code):
+    page.fill("#code", code)
+    page.press("#code", "Enter")
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_desk_and_every_result_screen_pass_axe(live, launch, world, language):
+    blocked = factories.active_card(world.area, world.issuer)
+    cards.block_card(blocked.number)
+    url, blocked_url = world.url, factories.url_of(blocked)
+    settle()
+    page = desk_page(launch(), live, language, bypass_csp=True)
+    assert page.get_attribute("html", "lang") == language
+    screens = {"desk": run_axe(page)}
+
+    def screen(name, status, action):
+        action()
+        page.wait_for_selector(f'[data-result] [data-status="{status}"]')
+        screens[name] = run_axe(page)
+
+    screen("valid", "valid", lambda: scan(page, url))
+    screen("recorded", "recorded", lambda: page.click("[data-record-button]"))
+    page.click("[data-next]")
+    screen("already_used", "already_used", lambda: scan(page, url))
+    page.click("[data-next]")
+    screen("blocked", "blocked", lambda: scan(page, blocked_url))
+    page.click("[data-next]")
+    screen("invalid", "invalid", lambda: scan(page, "K7Q-4MZ-R2X"))
+    page.click("[data-next]")
+    page.route("**/desk/check", lambda route: route.abort("internetdisconnected"))
+    screen("offline", "offline", lambda: scan(page, url))
+
+    assert {name: found for name, found in screens.items() if found} == {}
+
+
+def test_axe_really_reports_violations(live, launch):
+    page = desk_page(launch(), live, bypass_csp=True)
+    page.evaluate("() => document.querySelector('main').append(document.createElement('input'))")
+    assert "label" in {violation["id"] for violation in run_axe(page)}
