@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations messages clean
+.PHONY: run test install translations messages chromium bench clean
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,18 @@ run: install
 	KAIKU_DEV=1 $(BIN)/flask seed-demo
 	KAIKU_DEV=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: install
+## Browser tests drive Debian's Chromium; as root we install it, otherwise they are skipped.
+chromium:
+	@command -v chromium >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "Chromium is missing: browser tests will be skipped (apt-get install chromium)"
+
+test: install chromium
 	$(BIN)/pytest
+
+## Speed figures (not tests): the desk scanner in headless Chromium.
+bench: install chromium
+	$(BIN)/python bench/desk_scan.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -118,6 +118,7 @@ def init_static(app):
         if request.endpoint == "static" and response.status_code == 200:
             filename = request.view_args.get("filename", "")
             if request.args.get("v") == _static_version(app, filename):
+                response.cache_control.no_cache = None
                 response.cache_control.public = True
                 response.cache_control.max_age = 365 * 24 * 3600
                 response.cache_control.immutable = True

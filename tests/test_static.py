@@ -39,6 +39,7 @@ def test_static_urls_carry_a_content_hash_and_are_cached_for_a_year(client):
     assert response.status_code == 200
     assert "immutable" in response.headers["Cache-Control"]
     assert "max-age=31536000" in response.headers["Cache-Control"]
+    assert "no-cache" not in response.headers["Cache-Control"]
 
 
 def test_an_old_hash_is_not_cached_for_long(client):

@@ -174,3 +174,35 @@ def test_the_scanning_desk_requests_nothing_from_other_hosts(live, launch, world
     assert requested and all(address.startswith(live + "/") for address in requested), requested
     assert any(address.endswith(".wasm") or ".wasm?" in address for address in requested) or \
         page.evaluate("() => window.BarcodeDetector !== window.BarcodeDetectionAPI.BarcodeDetector")
+
+
+def test_record_at_once_setting_records_the_holder_on_scan(live, launch, world):
+    url, card_id = world.url, world.card.id
+    settle()
+    page = desk_page(launch(), live)
+    page.click("[data-settings] summary")
+    page.check("#instant")
+    page.reload()
+    assert page.is_checked("#instant")  # remembered on this device
+    page.fill("#code", url)
+    page.press("#code", "Enter")
+    wait_for_status(page, "recorded")
+    assert live_uses() == [(card_id, 0, 0)]
+
+
+def test_already_used_says_when_and_by_which_desk(live, launch, world):
+    url = world.url
+    settle()
+    page = desk_page(launch(), live)
+    for _ in range(2):
+        page.fill("#code", url)
+        page.press("#code", "Enter")
+        page.wait_for_selector("[data-result] [data-status]")
+        if page.locator("[data-record-button]").count():
+            page.click("[data-record-button]")
+            wait_for_status(page, "recorded")
+        page.click("[data-next]")
+    page.fill("#code", url)
+    page.press("#code", "Enter")
+    wait_for_status(page, "already_used")
+    assert "desk@theatre.fi" in page.inner_text("[data-result]")
