@@ -305,6 +305,7 @@
     let lastCode = "";
     let lastSeen = 0;
     let wantedOn = false;
+    let starting = false;
 
     section.hidden = false;
 
@@ -333,6 +334,7 @@
     }
 
     async function start() {
+      if (starting || stream) return;
       wantedOn = true;
       store.set("camera", "on");
       if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
@@ -340,6 +342,7 @@
         return;
       }
       say(TEXT.cameraStarting);
+      starting = true;
       try {
         detector = detector || (await makeDetector());
         const video_constraints = deviceIndex >= 0
@@ -350,6 +353,7 @@
           audio: false,
         });
       } catch (error) {
+        starting = false;
         stream = null;
         const name = error && error.name;
         say(
@@ -358,6 +362,11 @@
             : TEXT.cameraFailed,
         );
         toggle.textContent = TEXT.startCamera;
+        return;
+      }
+      starting = false;
+      if (!wantedOn) {
+        stop(); // stopped while the camera was starting
         return;
       }
       video.srcObject = stream;
@@ -379,6 +388,7 @@
       video.srcObject = null;
       viewfinder.hidden = true;
       torch.hidden = true;
+      switcher.hidden = true;
       toggle.textContent = TEXT.startCamera;
       if (remember) say(TEXT.cameraOff);
     }
@@ -426,7 +436,7 @@
       check(code, frameTime);
     }
 
-    toggle.addEventListener("click", () => (stream ? stop() : start()));
+    toggle.addEventListener("click", () => (stream || starting ? stop() : start()));
     switcher.addEventListener("click", () => {
       deviceIndex = (deviceIndex + 1) % deviceIds.length;
       stop(false);
