@@ -128,8 +128,7 @@ def issue_cards(area_code, site_slug, count, as_json):
 @click.option("--valid-days", default=365, show_default=True, type=int)
 def register_card(number, birth_year, postcode, children, kind, valid_days):
     card = _run(
-        cards.register_card,
-        number,
+        lambda **values: cards.register_card(cards.find_card(number), **values),
         birth_year=birth_year,
         postcode=postcode,
         children=children,
@@ -142,7 +141,7 @@ def register_card(number, birth_year, postcode, children, kind, valid_days):
 @cards_cli.command("block")
 @click.argument("number")
 def block_card(number):
-    card = _run(cards.block_card, number)
+    card = _run(lambda: cards.block_card(cards.find_card(number)))
     click.echo(f"Blocked {numbers.display(card.number)}")
 
 
@@ -150,7 +149,7 @@ def block_card(number):
 @click.argument("number")
 def new_code(number):
     """Retire the card's QR code and print the new one."""
-    card = _run(cards.new_code, number)
+    card = _run(lambda: cards.new_code(cards.find_card(number)))
     click.echo(f"New code for {numbers.display(card.number)}: {card_url(card.number, card.generation)}")
 
 

@@ -46,11 +46,11 @@ def seed_demo() -> list[str]:
     )
     states = {}
     for card, children in zip(stock[:5], (0, 1, 2, 3, 0)):
-        cards.register_card(card.number, birth_year=1960 + children * 7, postcode="33100",
+        cards.register_card(card, birth_year=1960 + children * 7, postcode="33100",
                             children=children)
         states[card.number] = f"active, {children} children"
     blocked, expired = stock[3], stock[4]
-    cards.block_card(blocked.number)
+    cards.block_card(blocked)
     states[blocked.number] = "blocked"
     expired.valid_from = today - timedelta(days=400)
     expired.valid_until = today - timedelta(days=35)

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .core.clock import utcnow
@@ -58,15 +58,22 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         _one_of("role", ROLES),
         CheckConstraint("role = 'admin' OR site_id IS NOT NULL", name="ck_user_site"),
+        CheckConstraint("role = 'admin' OR area_id IS NULL", name="ck_user_area"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(10))
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))  # an area's coordinator
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     site: Mapped[Site | None] = relationship()
+    area: Mapped[Area | None] = relationship()
+
+    @property
+    def is_national_admin(self) -> bool:
+        return self.role == "admin" and self.area_id is None
 
 
 class ApiKey(db.Model):
@@ -77,8 +84,22 @@ class ApiKey(db.Model):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
 
     site: Mapped[Site] = relationship()
+
+
+class Batch(db.Model):
+    """Card stock generated together, printed together."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    count: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    site: Mapped[Site] = relationship()
+    area: Mapped[Area] = relationship()
 
 
 class Card(db.Model):
@@ -107,11 +128,13 @@ class Card(db.Model):
     life_situation: Mapped[str | None] = mapped_column(String(12))
     generation: Mapped[int] = mapped_column(default=1)
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("card.id"))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batch.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     registered_at: Mapped[datetime | None]
 
     home_area: Mapped[Area] = relationship()
     issuing_site: Mapped[Site] = relationship()
+    batch: Mapped[Batch | None] = relationship()
 
 
 class Event(db.Model):
@@ -178,3 +201,18 @@ class Use(db.Model):
     venue: Mapped[Site] = relationship()
     event: Mapped[Event | None] = relationship()
     recorded_by_user: Mapped[User | None] = relationship()
+
+
+class AuditEntry(db.Model):
+    """Who changed what, when, before and after. Rows are only ever added."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    actor: Mapped[str] = mapped_column(String(254))  # e-mail then, or "command line"
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str] = mapped_column(String(120), index=True)  # e.g. "card K7Q-4MZ-R23"
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
+    before: Mapped[str | None] = mapped_column(Text)  # JSON
+    after: Mapped[str | None] = mapped_column(Text)  # JSON

@@ -49,7 +49,7 @@ def stock(area: Area, issuer: Site, count: int = 1) -> list[Card]:
 def active_card(area: Area, issuer: Site, children: int = 0, **options) -> Card:
     card = stock(area, issuer)[0]
     return cards.register_card(
-        card.number, birth_year=1980, postcode="33100", children=children, **options
+        card, birth_year=1980, postcode="33100", children=children, **options
     )
 
 

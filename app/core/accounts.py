@@ -4,12 +4,15 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import CATEGORIES, ROLES, SITE_KINDS, ApiKey, Area, Event, Site, User
+from . import audit
 from .clock import utcnow
 from .exceptions import Conflict, InvalidInput, NotFound
 from .validation import (
@@ -22,6 +25,7 @@ from .validation import (
 )
 
 API_KEY_PREFIX = "kaiku_"
+RESET_LINK_DAYS = 3
 _LAST_USED_RESOLUTION = timedelta(minutes=1)  # don't write on every request
 
 
@@ -51,16 +55,18 @@ def find_venue(slug) -> Site:
     return site
 
 
-def create_area(code, name) -> Area:
+def create_area(code, name, actor: User | None = None) -> Area:
     code = check_text("code", code, 16).upper()
     _unique(Area, Area.code, code, "code")
     area = Area(code=code, name=check_text("name", name, 120))
     db.session.add(area)
+    db.session.flush()
+    audit.log(actor, "area.create", f"area {code}", after={"name": area.name}, area_id=area.id)
     db.session.commit()
     return area
 
 
-def create_site(slug, name, *, area_code, kind, category=None) -> Site:
+def create_site(slug, name, *, area_code, kind, category=None, actor: User | None = None) -> Site:
     slug = check_slug(slug)
     kind = check_choice("kind", kind, SITE_KINDS)
     if kind == "venue":
@@ -76,28 +82,86 @@ def create_site(slug, name, *, area_code, kind, category=None) -> Site:
         category=category,
     )
     db.session.add(site)
+    db.session.flush()
+    audit.log(actor, "site.create", f"site {slug}",
+              after={"name": site.name, "kind": kind, "category": category},
+              area_id=site.area_id, site_id=site.id)
     db.session.commit()
     return site
 
 
-def create_user(email, *, role, password, site_slug=None) -> User:
+def create_user(email, *, role, password, site_slug=None, area_code=None,
+                actor: User | None = None) -> User:
+    """A staff account. An admin with an area coordinates that area; without, the nation."""
     email = check_email(email)
     role = check_choice("role", role, ROLES)
     password = check_password(password)
     site = find_site(site_slug) if site_slug else None
+    area = find_area(area_code) if area_code else None
+    if role == "admin" and site is not None:
+        raise InvalidInput(_l("An admin belongs to an area or to the whole country, not a site."),
+                           "site")
+    if role != "admin" and area is not None:
+        raise InvalidInput(_l("Only an admin has an area."), "area")
     if role != "admin" and site is None:
         raise InvalidInput(_l("An issuer or venue user needs a site."), "site")
-    if site is not None and role != "admin" and site.kind != role:
-        raise InvalidInput(
-            _l("A %(role)s user needs a site of that kind.", role=role), "site"
-        )
+    if site is not None and site.kind != role:
+        raise InvalidInput(_l("A %(role)s user needs a site of that kind.", role=role), "site")
     _unique(User, User.email, email, "email")
-    user = User(
-        email=email, role=role, site=site, password_hash=generate_password_hash(password)
-    )
+    user = User(email=email, role=role, site=site, area=area,
+                password_hash=generate_password_hash(password))
     db.session.add(user)
+    db.session.flush()
+    audit.log(actor, "user.create", f"user {email}",
+              after={"role": role, "site": site_slug, "area": area.code if area else None},
+              area_id=area.id if area else (site.area_id if site else None),
+              site_id=site.id if site else None)
     db.session.commit()
     return user
+
+
+def change_password(user: User, current, new) -> None:
+    """The user's own change: the current password first."""
+    if not isinstance(current, str) or not check_password_hash(user.password_hash, current):
+        raise InvalidInput(_l("The current password is wrong."), "current")
+    _set_password(user, new, user, "user.password")
+
+
+def reset_link(user: User, actor: User | None) -> str:
+    """A one-time link that lets ``user`` choose a new password. The old password
+    stops working now; the link stops working once used, or after 3 days."""
+    user.password_hash = "reset:" + secrets.token_hex(16)  # matches no password
+    audit.log(actor, "user.reset", f"user {user.email}", site_id=user.site_id,
+              area_id=user.area_id or (user.site.area_id if user.site else None))
+    db.session.commit()
+    return _reset_serializer().dumps({"user": user.id, "hash": user.password_hash})
+
+
+def user_for_reset_link(token) -> User:
+    try:
+        data = _reset_serializer().loads(token, max_age=RESET_LINK_DAYS * 24 * 3600)
+    except (BadSignature, TypeError):
+        data = None
+    user = db.session.get(User, data["user"]) if isinstance(data, dict) else None
+    if user is None or user.password_hash != data.get("hash"):
+        raise InvalidInput(_l("This link has expired or has already been used."), "token")
+    return user
+
+
+def set_password_from_link(token, new) -> User:
+    user = user_for_reset_link(token)
+    _set_password(user, new, user, "user.password")
+    return user
+
+
+def _set_password(user: User, new, actor: User, action: str) -> None:
+    user.password_hash = generate_password_hash(check_password(new))
+    audit.log(actor, action, f"user {user.email}", site_id=user.site_id, area_id=user.area_id)
+    db.session.commit()
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="kaiku.password-reset")
 
 
 def authenticate_user(email, password) -> User | None:
@@ -113,20 +177,34 @@ def _hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def create_api_key(site_slug) -> tuple[ApiKey, str]:
+def create_api_key(site_slug, actor: User | None = None) -> tuple[ApiKey, str]:
     """A new key for a site: (record, the key itself). Only the hash is kept."""
     site = find_site(site_slug)
     raw = API_KEY_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey(site=site, key_hash=_hash_key(raw))
     db.session.add(key)
+    db.session.flush()
+    audit.log(actor, "api_key.create", f"api key {key.id}", after={"site": site.slug},
+              area_id=site.area_id, site_id=site.id)
     db.session.commit()
     return key, raw
+
+
+def revoke_api_key(key: ApiKey, actor: User | None = None) -> ApiKey:
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        audit.log(actor, "api_key.revoke", f"api key {key.id}", after={"site": key.site.slug},
+                  area_id=key.site.area_id, site_id=key.site_id)
+        db.session.commit()
+    return key
 
 
 def authenticate_key(raw) -> ApiKey | None:
     if not isinstance(raw, str) or not raw.startswith(API_KEY_PREFIX) or len(raw) > 200:
         return None
-    key = db.session.scalar(select(ApiKey).where(ApiKey.key_hash == _hash_key(raw)))
+    key = db.session.scalar(
+        select(ApiKey).where(ApiKey.key_hash == _hash_key(raw), ApiKey.revoked_at.is_(None))
+    )
     if key is not None:
         now = utcnow()
         if key.last_used_at is None or now - key.last_used_at > _LAST_USED_RESOLUTION:
@@ -135,12 +213,20 @@ def authenticate_key(raw) -> ApiKey | None:
     return key
 
 
-def create_event(venue_slug, name, *, date, quota=None) -> Event:
+def create_event(venue_slug, name, *, date, quota=None, actor: User | None = None) -> Event:
     venue = find_venue(venue_slug)
-    if quota is not None:
+    if quota is not None and quota != "":
         quota = check_int("quota", quota, 0, 100_000)
+    else:
+        quota = None
+    if not hasattr(date, "isoformat"):
+        raise InvalidInput(_l("date must be a date (YYYY-MM-DD)."), "date")
     event = Event(venue=venue, name=check_text("name", name, 200), date=date, quota=quota)
     db.session.add(event)
+    db.session.flush()
+    audit.log(actor, "event.create", f"event {event.id}",
+              after={"venue": venue.slug, "name": event.name, "date": date, "quota": quota},
+              area_id=venue.area_id, site_id=venue.id)
     db.session.commit()
     return event
 

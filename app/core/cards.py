@@ -1,4 +1,8 @@
-"""Card stock and registration: issue, register, block, replace the code."""
+"""Card stock and registration: issue, register, renew, change, block, replace.
+
+Functions take a Card the caller has already found (and scoped: see access.py)
+and the acting user for the audit trail (None from the command line).
+"""
 
 from datetime import timedelta
 
@@ -6,17 +10,30 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import CARD_KINDS, GENDERS, LIFE_SITUATIONS, Area, Card, Site
-from . import numbers
+from ..models import CARD_KINDS, GENDERS, LIFE_SITUATIONS, Area, Batch, Card, Site, User
+from . import audit, numbers
 from .clock import local_today, utcnow
 from .exceptions import Conflict, InvalidInput, NotFound
 from .validation import check_birth_year, check_choice, check_int, check_postcode
 
 MAX_BATCH = 5000
+YEAR = timedelta(days=365)
+_REGISTRATION = ("kind", "birth_year", "postcode", "children", "gender", "life_situation",
+                 "valid_from", "valid_until")
+
+
+def snapshot(card: Card) -> dict:
+    """The registry's facts about a card, for the audit trail."""
+    return {name: getattr(card, name) for name in ("status", "generation", *_REGISTRATION)}
+
+
+def _audit(actor, action: str, card: Card, before: dict | None) -> None:
+    audit.log(actor, action, f"card {numbers.display(card.number)}", before=before,
+              after=snapshot(card), area_id=card.home_area_id, site_id=card.issuing_site_id)
 
 
 def find_card(number) -> Card:
-    """The card with this number (typed in any case, with or without dashes)."""
+    """Any card by number (typed in any case, with or without dashes): for the CLI."""
     if not isinstance(number, str) or not numbers.looks_like_number(number):
         raise InvalidInput(_l("This is not a card number."), "number")
     if not numbers.is_valid(number):
@@ -27,38 +44,30 @@ def find_card(number) -> Card:
     return card
 
 
-def issue_cards(area: Area, site: Site, count) -> list[Card]:
+def issue_cards(area: Area, site: Site, count, actor: User | None = None) -> list[Card]:
     """A batch of unregistered card stock for an issuing site."""
     count = check_int("count", count, 1, MAX_BATCH)
     if site.kind != "issuer":
         raise InvalidInput(_l("Cards are issued to an issuing site, not a venue."), "site")
-    taken = set()
-    while len(taken) < count:
-        taken.add(numbers.generate())
-    clashes = set(db.session.scalars(select(Card.number).where(Card.number.in_(taken))))
-    cards = [
-        Card(number=number, home_area=area, issuing_site=site) for number in taken - clashes
-    ]
+    batch = Batch(site=site, area=area, count=count)
+    fresh: set[str] = set()
+    while len(fresh) < count:
+        fresh |= {numbers.generate() for _ in range(count - len(fresh))}
+        fresh -= set(db.session.scalars(select(Card.number).where(Card.number.in_(fresh))))
+    cards = [Card(number=number, home_area=area, issuing_site=site, batch=batch)
+             for number in sorted(fresh)]
     db.session.add_all(cards)
+    db.session.flush()
+    audit.log(actor, "cards.issue", f"batch {batch.id}", after={"count": count, "site": site.slug},
+              area_id=area.id, site_id=site.id)
     db.session.commit()
-    if clashes:  # astronomically rare: top up with fresh numbers
-        cards += issue_cards(area, site, len(clashes))
     return cards
 
 
-def register_card(
-    number,
-    *,
-    birth_year,
-    postcode,
-    children,
-    kind="personal",
-    valid_days=365,
-    gender=None,
-    life_situation=None,
-) -> Card:
+def register_card(card: Card, *, birth_year, postcode, children, kind="personal",
+                  valid_days=365, gender=None, life_situation=None,
+                  actor: User | None = None) -> Card:
     """Give unregistered stock to a holder: valid from today for ``valid_days``."""
-    card = find_card(number)
     values = dict(
         birth_year=check_birth_year(birth_year),
         postcode=check_postcode(postcode),
@@ -67,16 +76,13 @@ def register_card(
         gender=check_choice("gender", gender, GENDERS) if gender else None,
         life_situation=(
             check_choice("life_situation", life_situation, LIFE_SITUATIONS)
-            if life_situation
-            else None
+            if life_situation else None
         ),
     )
     valid_days = check_int("valid_days", valid_days, 1, 731)
     if card.status != "unregistered":
-        raise Conflict(
-            _l("This card is already registered (status: %(status)s).", status=card.status),
-            "number",
-        )
+        raise Conflict(_already(card), "number")
+    before = snapshot(card)
     for name, value in values.items():
         setattr(card, name, value)
     today = local_today()
@@ -84,24 +90,81 @@ def register_card(
     card.valid_from = today
     card.valid_until = today + timedelta(days=valid_days)
     card.registered_at = utcnow()
+    _audit(actor, "card.register", card, before)
     db.session.commit()
     return card
 
 
-def block_card(number) -> Card:
+def _already(card: Card):
+    return {
+        "active": _l("This card is already registered."),
+        "blocked": _l("This card is blocked."),
+        "replaced": _l("This card has been replaced."),
+    }.get(card.status, _l("This card is not registered yet."))
+
+
+def _check_registered(card: Card) -> None:
+    if card.status != "active":
+        raise Conflict(_l("Only an active card can be changed (this one: %(status)s).",
+                          status=card.status), "number")
+
+
+def renew_card(card: Card, actor: User | None = None) -> Card:
+    """Another year, from today or from the end of validity, whichever is later."""
+    _check_registered(card)
+    before = snapshot(card)
+    card.valid_until = max(local_today(), card.valid_until) + YEAR
+    _audit(actor, "card.renew", card, before)
+    db.session.commit()
+    return card
+
+
+def change_children(card: Card, children, actor: User | None = None) -> Card:
+    children = check_int("children", children, 0, 9)
+    _check_registered(card)
+    before = snapshot(card)
+    card.children = children
+    _audit(actor, "card.children", card, before)
+    db.session.commit()
+    return card
+
+
+def block_card(card: Card, actor: User | None = None) -> Card:
     """A lost or misused card: desks answer ``blocked`` from now on."""
-    card = find_card(number)
     if card.status == "replaced":
         raise Conflict(_l("This card has already been replaced."), "number")
+    before = snapshot(card)
     card.status = "blocked"
+    _audit(actor, "card.block", card, before)
     db.session.commit()
     return card
 
 
-def new_code(number) -> Card:
+def replace_card(card: Card, replacement: Card, actor: User | None = None) -> Card:
+    """A lost card: block it and move its registration to new stock in one step.
+    The old card answers ``replaced`` at desks; the new one carries on."""
+    if card.status not in ("active", "blocked"):
+        raise Conflict(_l("Only a registered card can be replaced."), "number")
+    if replacement.status != "unregistered":
+        raise Conflict(_l("The new card must be unregistered stock."), "replacement")
+    old_before, new_before = snapshot(card), snapshot(replacement)
+    for name in _REGISTRATION:
+        setattr(replacement, name, getattr(card, name))
+    replacement.status = "active"
+    replacement.registered_at = utcnow()
+    card.status = "replaced"
+    card.replaced_by_id = replacement.id
+    _audit(actor, "card.replace", card, old_before)
+    _audit(actor, "card.register", replacement, new_before)
+    db.session.commit()
+    return replacement
+
+
+def new_code(card: Card, actor: User | None = None) -> Card:
     """Retire the card's current QR code (e.g. a phone link that leaked): the
     old code answers ``invalid``, the typed number and the new code work."""
-    card = find_card(number)
+    before = snapshot(card)
     card.generation += 1
+    _audit(actor, "card.new_code", card, before)
     db.session.commit()
     return card

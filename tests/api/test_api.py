@@ -39,7 +39,7 @@ class TestVerify:
             (lambda w: factories.url_of(factories.stock(w.area, w.issuer)[0]), "unregistered"),
             (lambda w: factories.url_of(factories.expired_card(w.area, w.issuer)), "expired"),
             (lambda w: factories.url_of(factories.future_card(w.area, w.issuer)), "not_yet_valid"),
-            (lambda w: factories.url_of(cards.block_card(w.card.number)), "blocked"),
+            (lambda w: factories.url_of(cards.block_card(w.card)), "blocked"),
         ],
     )
     def test_each_status(self, api, world, make_code, status):
@@ -100,7 +100,7 @@ class TestUses:
         assert use_rows() == 1
 
     def test_refused_card_returns_409_with_status_and_records_nothing(self, api, world):
-        cards.block_card(world.card.number)
+        cards.block_card(world.card)
         response = api.post("/uses", body(world.url))
         assert response.status_code == 409
         assert response.get_json()["status"] == "blocked"

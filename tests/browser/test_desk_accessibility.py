@@ -15,7 +15,7 @@ def scan(page, code):
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_desk_and_every_result_screen_pass_axe(live, launch, world, language):
     blocked = factories.active_card(world.area, world.issuer)
-    cards.block_card(blocked.number)
+    cards.block_card(blocked)
     url, blocked_url = world.url, factories.url_of(blocked)
     settle()
     page = desk_page(launch(), live, language, bypass_csp=True)

@@ -47,7 +47,7 @@ def test_a_card_shown_to_the_camera_is_recorded_then_already_used(live, launch, 
 @pytest.mark.parametrize("kind", ["blocked", "forged"])
 def test_blocked_and_forged_cards_get_their_screen_and_record_nothing(live, launch, world, kind):
     if kind == "blocked":
-        cards.block_card(world.card.number)
+        cards.block_card(world.card)
         code, status = world.url, "blocked"
     else:
         code, status = "https://kaiku.test/k/" + make_token(world.card.number, 1, ["evil"]), "invalid"

@@ -50,7 +50,7 @@ def test_card_page_shows_validity_children_and_status_but_nothing_else(client, w
 @pytest.mark.parametrize("change", ["block", "expire"])
 def test_unusable_card_shows_why_and_no_qr(client, world, change):
     if change == "block":
-        cards.block_card(world.card.number)
+        cards.block_card(world.card)
     else:
         factories.shift_validity(world.card, -400)
     page = client.get(path_of(world.url))
@@ -71,7 +71,7 @@ def test_bad_links_get_a_friendly_404(client, world, path):
 
 def test_old_generation_link_is_404(client, world):
     old = world.url
-    cards.new_code(world.card.number)
+    cards.new_code(world.card)
     assert client.get(path_of(old)).status_code == 404
     assert client.get(path_of(factories.url_of(world.card))).status_code == 200
 

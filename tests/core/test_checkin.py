@@ -72,7 +72,7 @@ class TestStatuses:
 
     def test_code_of_an_old_generation_is_invalid(self, world):
         old_url = world.url
-        cards.new_code(world.card.number)
+        cards.new_code(world.card)
         assert checkin.check_code(old_url, world.venue).reason == "old_code"
         assert checkin.check_code(factories.url_of(world.card), world.venue).status == "valid"
 
@@ -81,7 +81,7 @@ class TestStatuses:
         assert checkin.check_code(factories.url_of(card), world.venue).status == "unregistered"
 
     def test_blocked_card(self, world):
-        cards.block_card(world.card.number)
+        cards.block_card(world.card)
         assert checkin.check_code(world.url, world.venue).status == "blocked"
 
     def test_replaced_card(self, world):
@@ -218,7 +218,7 @@ class TestRecording:
             record(world.url, world.venue, event_id=999)
 
     def test_refused_card_records_nothing(self, world):
-        cards.block_card(world.card.number)
+        cards.block_card(world.card)
         with pytest.raises(CardNotUsable) as refusal:
             record(world.url, world.venue)
         assert refusal.value.verdict.status == "blocked"

@@ -118,7 +118,7 @@ class TestDeskFlow:
             (lambda w: factories.url_of(factories.stock(w.area, w.issuer)[0]), "unregistered"),
             (lambda w: factories.url_of(factories.expired_card(w.area, w.issuer)), "expired"),
             (lambda w: factories.url_of(factories.future_card(w.area, w.issuer)), "not_yet_valid"),
-            (lambda w: factories.url_of(cards.block_card(w.card.number)), "blocked"),
+            (lambda w: factories.url_of(cards.block_card(w.card)), "blocked"),
         ],
     )
     def test_every_refusal_is_shown_without_a_record_button(self, desk, world, make_code, status):

@@ -1,0 +1,69 @@
+"""Who may see what: national admins everything, an area's admin their area,
+an issuer their own site's cards, a venue its own uses. Out of scope looks
+exactly like missing (NotFound), so nothing leaks across sites."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import false, select, true
+
+from ..extensions import db
+from ..models import AuditEntry, Card, Event, Site, User
+from . import numbers
+from .exceptions import InvalidInput, NotFound
+
+
+def card_scope(user: User):
+    if user.role == "admin":
+        return true() if user.area_id is None else Card.home_area_id == user.area_id
+    if user.role == "issuer":
+        return Card.issuing_site_id == user.site_id
+    return false()
+
+
+def site_scope(user: User):
+    if user.role == "admin":
+        return true() if user.area_id is None else Site.area_id == user.area_id
+    return Site.id == user.site_id
+
+
+def user_scope(user: User):
+    """Admins see the users of the sites they see (and, nationally, other admins)."""
+    if user.is_national_admin:
+        return true()
+    if user.role == "admin":
+        return User.site_id.in_(select(Site.id).where(Site.area_id == user.area_id)) | (
+            User.area_id == user.area_id
+        )
+    return User.id == user.id
+
+
+def event_scope(user: User):
+    return Event.venue_id.in_(select(Site.id).where(site_scope(user)))
+
+
+def audit_scope(user: User):
+    if user.is_national_admin:
+        return true()
+    if user.role == "admin":
+        return AuditEntry.area_id == user.area_id
+    return false()
+
+
+def card_for(user: User, number) -> Card:
+    """The card with this number if ``user`` may see it; NotFound otherwise."""
+    if not isinstance(number, str) or not numbers.looks_like_number(number):
+        raise InvalidInput(_l("This is not a card number."), "number")
+    if not numbers.is_valid(number):
+        raise InvalidInput(_l("The card number looks mistyped."), "number")
+    card = db.session.scalar(
+        select(Card).where(Card.number == numbers.normalise(number), card_scope(user))
+    )
+    if card is None:
+        raise NotFound(_l("No card with this number at your site."), "number")
+    return card
+
+
+def site_for(user: User, slug) -> Site:
+    site = db.session.scalar(select(Site).where(Site.slug == slug, site_scope(user)))
+    if site is None:
+        raise NotFound(_l("No such site."), "site")
+    return site

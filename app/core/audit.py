@@ -1,0 +1,64 @@
+"""The audit trail: every change an admin or issuer makes, with before and after.
+
+Entries are written in the same transaction as the change they describe, and
+never changed or deleted afterwards (a flush that tries raises).
+"""
+
+import json
+from datetime import date, datetime
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+from ..models import AuditEntry, User
+
+COMMAND_LINE = "command line"
+
+
+def log(actor: User | None, action: str, target: str, *, before=None, after=None,
+        area_id=None, site_id=None) -> None:
+    """Add an entry to the current transaction; the caller's commit keeps both or neither."""
+    db.session.add(
+        AuditEntry(
+            actor_id=actor.id if actor else None,
+            actor=actor.email if actor else COMMAND_LINE,
+            action=action,
+            target=target,
+            before=_json(before),
+            after=_json(after),
+            area_id=area_id,
+            site_id=site_id,
+        )
+    )
+
+
+def _json(values: dict | None) -> str | None:
+    if values is None:
+        return None
+    def plain(value):
+        return value.isoformat() if isinstance(value, (date, datetime)) else value
+    return json.dumps({key: plain(value) for key, value in values.items()}, ensure_ascii=False)
+
+
+def entries(scope, *, actor=None, action=None, target=None, since=None, until=None):
+    """A query of the entries an admin may read, newest first, filtered."""
+    query = select(AuditEntry).where(scope).order_by(AuditEntry.id.desc())
+    if actor:
+        query = query.where(AuditEntry.actor.icontains(actor, autoescape=True))
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if target:
+        query = query.where(AuditEntry.target.icontains(target, autoescape=True))
+    if since:
+        query = query.where(AuditEntry.at >= since)
+    if until:
+        query = query.where(AuditEntry.at < until)
+    return query
+
+
+@event.listens_for(Session, "before_flush")
+def _append_only(session, _context, _instances):
+    for entry in (*session.dirty, *session.deleted):
+        if isinstance(entry, AuditEntry):
+            raise RuntimeError("audit entries are append-only")
