@@ -5,7 +5,7 @@ import os
 from flask import Flask
 
 from . import config as settings
-from .extensions import babel, csrf, db, login_manager
+from .extensions import babel, csrf, db, limiter, login_manager
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -29,16 +29,19 @@ def create_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=init_i18n(app))
     init_web(app)
 
-    from . import api, auth, cardholder, cli, desk, public
+    from . import admin, api, auth, cardholder, cli, desk, issuer, public
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(desk.bp)
     app.register_blueprint(cardholder.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(issuer.bp)
+    app.register_blueprint(admin.bp)
     cli.init_app(app)
     return app

@@ -3,6 +3,8 @@
 import sqlite3
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -19,6 +21,7 @@ db = SQLAlchemy(model_class=Base)
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+limiter = Limiter(get_remote_address)
 
 
 @event.listens_for(Engine, "connect")

@@ -8,6 +8,10 @@ __all__ = [
     "CARD_STATUS_WORDS",
     "CARD_KIND_WORDS",
     "CATEGORY_WORDS",
+    "GENDER_WORDS",
+    "LIFE_SITUATION_WORDS",
+    "ROLE_WORDS",
+    "SITE_KIND_WORDS",
 ]
 
 VERDICT_WORDS = {
@@ -36,3 +40,14 @@ CATEGORY_WORDS = {
     "science": _l("Science"),
     "sport": _l("Sport"),
 }
+GENDER_WORDS = {"female": _l("Woman"), "male": _l("Man"), "other": _l("Other")}
+LIFE_SITUATION_WORDS = {
+    "employed": _l("Working"),
+    "unemployed": _l("Unemployed"),
+    "student": _l("Student"),
+    "retired": _l("Retired"),
+    "disability": _l("On disability benefit"),
+    "other": _l("Other"),
+}
+ROLE_WORDS = {"admin": _l("Coordinator (admin)"), "issuer": _l("Issuer"), "venue": _l("Venue desk")}
+SITE_KIND_WORDS = {"issuer": _l("Issuing site"), "venue": _l("Venue")}

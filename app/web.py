@@ -6,7 +6,7 @@ import os
 import uuid
 from functools import lru_cache, wraps
 
-from flask import abort, jsonify, render_template, request
+from flask import abort, jsonify, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -63,6 +63,23 @@ def local_target(default: str) -> str:
     if not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
     return target
+
+
+def page_url(number: int) -> str:
+    """This page's URL with its filters, at another page of results."""
+    return url_for(request.endpoint, **{**request.view_args, **request.args.to_dict(), "page": number})
+
+
+def paginate(query, per_page: int = 25):
+    """One page of ``query`` for a list screen; a bad page number shows the first."""
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def form_errors(error) -> dict:
+    """A domain refusal as {field: message} for the form that caused it."""
+    return {error.field or "_": error.message}
 
 
 def wants_json() -> bool:
@@ -136,6 +153,7 @@ def init_web(app):
             "current_lang": str(get_locale() or "fi"),
             "display_number": numbers.display,
             "qr_svg": qr_svg,
+            "page_url": page_url,
             "new_nonce": lambda: uuid.uuid4().hex,  # one per record form: a resubmit records once
             **{name: getattr(labels, name) for name in labels.__all__},
         }

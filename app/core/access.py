@@ -49,7 +49,12 @@ def audit_scope(user: User):
 
 
 def card_for(user: User, number) -> Card:
-    """The card with this number if ``user`` may see it; NotFound otherwise."""
+    """The card with this number (or scanned code) if ``user`` may see it; NotFound otherwise."""
+    if isinstance(number, str) and ("/k/" in number or "." in number.strip()):
+        from .checkin import identify
+
+        card, _, _ = identify(number)
+        number = card.number if card else ""
     if not isinstance(number, str) or not numbers.looks_like_number(number):
         raise InvalidInput(_l("This is not a card number."), "number")
     if not numbers.is_valid(number):

@@ -17,3 +17,9 @@ def local_day(moment_utc: datetime) -> date:
 
 def local_today() -> date:
     return local_day(utcnow())
+
+
+def day_start_utc(day: date) -> datetime:
+    """The moment a Finnish calendar day begins, as naive UTC."""
+    local = datetime(day.year, day.month, day.day, tzinfo=FINLAND)
+    return local.astimezone(timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,281 @@
+"""Coordinators: areas, sites, users, API keys, events, card stock, the audit trail.
+
+A national admin sees everything; an area's admin sees that area. Lists are
+searchable (``q``) and paged; every create form posts back to its list.
+"""
+
+import secrets
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from ..core import access, accounts, audit, cards
+from ..core.clock import day_start_utc
+from ..core.exceptions import Forbidden, InvalidInput, KaikuError, NotFound
+from ..core.printing import LAYOUTS, cards_csv, cards_pdf
+from ..extensions import db
+from ..models import ApiKey, Area, AuditEntry, Batch, Card, Event, Site, User
+from ..web import form_errors, paginate, role_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _search(query, *columns):
+    q = request.args.get("q", "").strip()
+    if q:
+        query = query.where(or_(*(column.icontains(q, autoescape=True) for column in columns)))
+    return query
+
+
+def _areas_in_scope():
+    query = select(Area).order_by(Area.code)
+    if not current_user.is_national_admin:
+        query = query.where(Area.id == current_user.area_id)
+    return list(db.session.scalars(query))
+
+
+def _sites_in_scope(kind=None):
+    query = select(Site).where(access.site_scope(current_user)).order_by(Site.name)
+    if kind:
+        query = query.where(Site.kind == kind)
+    return list(db.session.scalars(query))
+
+
+def _check_area(code) -> None:
+    if code and code.upper() not in {area.code for area in _areas_in_scope()}:
+        raise NotFound(_l("No such area."), "area")
+
+
+def _check_site(slug) -> None:
+    if slug and slug not in {site.slug for site in _sites_in_scope()}:
+        raise NotFound(_l("No such site."), "site")
+
+
+def _form_page(template: str, create, **context):
+    """GET: the list. POST: ``create(form)``, then back to the list or the errors."""
+    errors = {}
+    if request.method == "POST":
+        try:
+            message = create(request.form)
+        except KaikuError as error:
+            errors = form_errors(error)
+        else:
+            if message:
+                flash(message, "success")
+                return redirect(request.url)
+    context = {name: value() if callable(value) else value for name, value in context.items()}
+    status = 422 if errors else 200
+    return render_template(template, errors=errors, form=request.form, **context), status
+
+
+@bp.get("")
+@role_required("admin")
+def index():
+    scope = current_user.area.name if current_user.area else _l("the whole country")
+    return render_template("admin/index.html", scope=scope)
+
+
+@bp.route("/areas", methods=["GET", "POST"])
+@role_required("admin")
+def areas():
+    def create(form):
+        if not current_user.is_national_admin:
+            raise Forbidden(_l("Only a national admin can add areas."))
+        area = accounts.create_area(form.get("code"), form.get("name"), actor=current_user)
+        return _l("Area %(code)s added.", code=area.code)
+
+    query = _search(select(Area).order_by(Area.code), Area.code, Area.name)
+    if not current_user.is_national_admin:
+        query = query.where(Area.id == current_user.area_id)
+    return _form_page("admin/areas.html", create, page=lambda: paginate(query))
+
+
+@bp.route("/sites", methods=["GET", "POST"])
+@role_required("admin")
+def sites():
+    def create(form):
+        _check_area(form.get("area"))
+        site = accounts.create_site(form.get("slug"), form.get("name"), area_code=form.get("area"),
+                                    kind=form.get("kind"), category=form.get("category") or None,
+                                    actor=current_user)
+        return _l("Site %(name)s added.", name=site.name)
+
+    query = _search(select(Site).where(access.site_scope(current_user)).order_by(Site.name),
+                    Site.slug, Site.name)
+    return _form_page("admin/sites.html", create, page=lambda: paginate(query),
+                      areas=_areas_in_scope)
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@role_required("admin")
+def users():
+    link = None
+
+    def create(form):
+        nonlocal link
+        role = form.get("role")
+        if role == "admin" and not current_user.is_national_admin:
+            raise Forbidden(_l("Only a national admin can add admins."), "role")
+        _check_site(form.get("site"))
+        _check_area(form.get("area"))
+        user = accounts.create_user(form.get("email"), role=role,
+                                    password=secrets.token_urlsafe(24),
+                                    site_slug=form.get("site") or None,
+                                    area_code=form.get("area") or None, actor=current_user)
+        link = _reset_url(user)
+        return None  # stay on the page: the link is shown once
+
+    query = _search(select(User).where(access.user_scope(current_user)).order_by(User.email),
+                    User.email)
+    response = _form_page("admin/users.html", create, page=lambda: paginate(query),
+                          sites=_sites_in_scope, areas=_areas_in_scope)
+    if link:
+        return render_template("admin/link.html", link=link, email=request.form.get("email"))
+    return response
+
+
+def _reset_url(user: User) -> str:
+    token = accounts.reset_link(user, actor=current_user)
+    return url_for("auth.reset", token=token, _external=True)
+
+
+@bp.post("/users/<int:user_id>/reset")
+@role_required("admin")
+def reset_password(user_id: int):
+    user = db.session.scalar(
+        select(User).where(User.id == user_id, access.user_scope(current_user))
+    )
+    if user is None or (user.role == "admin" and not current_user.is_national_admin):
+        abort(404)
+    return render_template("admin/link.html", link=_reset_url(user), email=user.email)
+
+
+@bp.route("/sites/<slug>/keys", methods=["GET", "POST"])
+@role_required("admin")
+def api_keys(slug: str):
+    site = _site_or_404(slug)
+    if request.method == "POST":
+        key, raw = accounts.create_api_key(site.slug, actor=current_user)
+        return render_template("admin/key.html", site=site, key=key, raw=raw)
+    keys = paginate(select(ApiKey).where(ApiKey.site_id == site.id).order_by(ApiKey.id.desc()))
+    return render_template("admin/keys.html", site=site, page=keys)
+
+
+@bp.post("/keys/<int:key_id>/revoke")
+@role_required("admin")
+def revoke_key(key_id: int):
+    key = db.session.get(ApiKey, key_id)
+    if key is None:
+        abort(404)
+    site = _site_or_404(key.site.slug)
+    accounts.revoke_api_key(key, actor=current_user)
+    flash(_l("The key was revoked. Calls with it are refused from now on."), "success")
+    return redirect(url_for("admin.api_keys", slug=site.slug))
+
+
+def _site_or_404(slug: str) -> Site:
+    try:
+        return access.site_for(current_user, slug)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/events", methods=["GET", "POST"])
+@role_required("admin")
+def events():
+    def create(form):
+        _check_site(form.get("venue"))
+        day = _parse_date(form.get("date"), "date")
+        event = accounts.create_event(form.get("venue"), form.get("name"), date=day,
+                                      quota=form.get("quota"), actor=current_user)
+        return _l("Event %(name)s added.", name=event.name)
+
+    query = _search(
+        select(Event).where(access.event_scope(current_user)).order_by(Event.date.desc()),
+        Event.name,
+    )
+    return _form_page("admin/events.html", create, page=lambda: paginate(query),
+                      venues=lambda: _sites_in_scope("venue"))
+
+
+def _parse_date(text, field: str):
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        raise InvalidInput(_l("Give the date as YYYY-MM-DD."), field) from None
+
+
+@bp.route("/stock", methods=["GET", "POST"])
+@role_required("admin")
+def stock():
+    def create(form):
+        _check_site(form.get("site"))
+        site = accounts.find_site(form.get("site"))
+        issued = cards.issue_cards(site.area, site, form.get("count"), actor=current_user)
+        return _l("%(n)s cards generated for %(site)s.", n=len(issued), site=site.name)
+
+    query = select(Batch).where(Batch.site_id.in_(
+        select(Site.id).where(access.site_scope(current_user))
+    )).order_by(Batch.id.desc())
+    return _form_page("admin/stock.html", create, page=lambda: paginate(query),
+                      issuers=lambda: _sites_in_scope("issuer"))
+
+
+def _batch_cards(batch_id: int) -> tuple[Batch, list[Card]]:
+    batch = db.session.get(Batch, batch_id)
+    if batch is None:
+        abort(404)
+    _site_or_404(batch.site.slug)
+    return batch, list(db.session.scalars(
+        select(Card).where(Card.batch_id == batch.id).order_by(Card.number)
+    ))
+
+
+@bp.get("/stock/<int:batch_id>.pdf")
+@role_required("admin")
+def batch_pdf(batch_id: int):
+    batch, batch_cards = _batch_cards(batch_id)
+    layout = request.args.get("layout") if request.args.get("layout") in LAYOUTS else "a4"
+    return cards_pdf(batch_cards, layout), 200, {
+        "Content-Type": "application/pdf",
+        "Content-Disposition": f'attachment; filename="kaikukortit-{batch.id}-{layout}.pdf"',
+    }
+
+
+@bp.get("/stock/<int:batch_id>.csv")
+@role_required("admin")
+def batch_csv(batch_id: int):
+    batch, batch_cards = _batch_cards(batch_id)
+    return cards_csv(batch_cards), 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="kaikukortit-{batch.id}.csv"',
+    }
+
+
+@bp.get("/audit")
+@role_required("admin")
+def audit_log():
+    args = request.args
+    since = _day_start(args.get("since"))
+    until = _day_start(args.get("until"), next_day=True)
+    query = audit.entries(access.audit_scope(current_user), actor=args.get("actor"),
+                          action=args.get("action") or None, target=args.get("target"),
+                          since=since, until=until)
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(access.audit_scope(current_user)).distinct()
+        .order_by(AuditEntry.action)
+    )
+    return render_template("admin/audit.html", page=paginate(query, per_page=50),
+                           actions=list(actions), args=args)
+
+
+def _day_start(text, next_day: bool = False):
+    """Where a Finnish calendar day starts, for a date filter (None when not a date)."""
+    try:
+        day = date.fromisoformat(text or "")
+    except ValueError:
+        return None
+    return day_start_utc(day + timedelta(days=1) if next_day else day)

@@ -1,0 +1,155 @@
+"""Issuing sites: register cards to clients, renew, change, block and replace, look up."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..core import access, cards, numbers
+from ..core.exceptions import KaikuError
+from ..core.printing import LAYOUTS, cards_pdf
+from ..core.tokens import card_url
+from ..extensions import db
+from ..models import Card, Use
+from ..web import form_errors, paginate, role_required
+
+bp = Blueprint("issuer", __name__, url_prefix="/issuer")
+REGISTRATION_FIELDS = ("birth_year", "postcode", "children", "kind", "gender", "life_situation")
+
+
+def _card(number: str) -> Card:
+    return access.card_for(current_user, number)
+
+
+def _to_card(card: Card):
+    return redirect(url_for("issuer.card", number=card.number))
+
+
+@bp.get("")
+@role_required("issuer")
+def index():
+    site = current_user.site
+    registered = paginate(
+        select(Card).where(Card.issuing_site_id == site.id, Card.status != "unregistered")
+        .order_by(Card.registered_at.desc())
+    )
+    stock = db.session.scalar(
+        select(func.count()).select_from(Card)
+        .where(Card.issuing_site_id == site.id, Card.status == "unregistered")
+    )
+    return render_template("issuer/index.html", site=site, registered=registered, stock=stock,
+                           errors={}, number=request.args.get("number", ""))
+
+
+@bp.get("/find")
+@role_required("issuer")
+def find():
+    number = request.args.get("number", "")
+    try:
+        return _to_card(_card(number))
+    except KaikuError as error:
+        site = current_user.site
+        return render_template("issuer/index.html", site=site, registered=None, stock=None,
+                               errors=form_errors(error), number=number), 404
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@role_required("issuer")
+def register():
+    form = request.form if request.method == "POST" else {"kind": "personal", "children": "0"}
+    errors = {}
+    if request.method == "POST":
+        try:
+            card = _card(form.get("number", ""))
+            values = {name: form.get(name) or None for name in REGISTRATION_FIELDS}
+            values["children"] = form.get("children", "0")
+            cards.register_card(card, **values, actor=current_user)
+        except KaikuError as error:
+            errors = form_errors(error)
+        else:
+            flash(_l("Card %(n)s registered, valid until %(d)s.", n=numbers.display(card.number),
+                     d=format_date(card.valid_until)), "success")
+            return _to_card(card)
+    return render_template("issuer/register.html", form=form, errors=errors), (
+        422 if errors else 200
+    )
+
+
+def _render_card(card: Card, errors=None, status=200):
+    uses = paginate(select(Use).where(Use.card_id == card.id).order_by(Use.id.desc()))
+    return render_template(
+        "issuer/card.html",
+        card=card,
+        url=card_url(card.number, card.generation),
+        uses=uses,
+        replaced_by=db.session.get(Card, card.replaced_by_id) if card.replaced_by_id else None,
+        errors=errors or {},
+    ), status
+
+
+@bp.get("/cards/<number>")
+@role_required("issuer")
+def card(number: str):
+    return _render_card(_card(number))
+
+
+def _change(number: str, action, done_message):
+    """Apply ``action(card)`` and come back to the card, or show why not."""
+    card = _card(number)
+    try:
+        result = action(card)
+    except KaikuError as error:
+        return _render_card(card, form_errors(error), 422)
+    flash(done_message, "success")
+    return _to_card(result)
+
+
+@bp.post("/cards/<number>/renew")
+@role_required("issuer")
+def renew(number: str):
+    return _change(number, lambda card: cards.renew_card(card, actor=current_user),
+                   _l("The card was renewed."))
+
+
+@bp.post("/cards/<number>/children")
+@role_required("issuer")
+def children(number: str):
+    return _change(
+        number,
+        lambda card: cards.change_children(card, request.form.get("children"), actor=current_user),
+        _l("The number of children was changed."),
+    )
+
+
+@bp.post("/cards/<number>/block")
+@role_required("issuer")
+def block(number: str):
+    return _change(number, lambda card: cards.block_card(card, actor=current_user),
+                   _l("The card was blocked. Desks will refuse it."))
+
+
+@bp.post("/cards/<number>/replace")
+@role_required("issuer")
+def replace(number: str):
+    def move(card):
+        try:
+            replacement = _card(request.form.get("replacement", ""))
+        except KaikuError as error:
+            error.field = "replacement"
+            raise
+        return cards.replace_card(card, replacement, actor=current_user)
+
+    return _change(number, move,
+                   _l("The old card is blocked as replaced; the new card carries the registration."))
+
+
+@bp.get("/cards/<number>/card.pdf")
+@role_required("issuer")
+def print_card(number: str):
+    card = _card(number)
+    layout = request.args.get("layout") if request.args.get("layout") in LAYOUTS else "card"
+    return cards_pdf([card], layout), 200, {
+        "Content-Type": "application/pdf",
+        "Content-Disposition": f'inline; filename="kaikukortti-{card.number}.pdf"',
+    }
