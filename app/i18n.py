@@ -1,7 +1,6 @@
 """Language: a visible switcher (remembered in a cookie), else Accept-Language."""
 
 from flask import has_request_context, request
-from flask_babel import refresh
 
 from .config import LANGUAGES
 
@@ -18,10 +17,6 @@ def select_locale() -> str | None:
 
 
 def init_i18n(app):
-    # Choose the language afresh for every request, even one that shares an
-    # application context with the previous one (as in tests and CLI runs).
-    app.before_request(refresh)
-
     @app.context_processor
     def languages():
         return {"LANGUAGES": {"fi": "Suomi", "sv": "Svenska", "en": "English"}}

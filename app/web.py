@@ -6,8 +6,8 @@ import os
 import uuid
 from functools import lru_cache, wraps
 
-from flask import abort, jsonify, render_template, request, url_for
-from flask_babel import get_locale
+from flask import abort, g, jsonify, render_template, request, url_for
+from flask_babel import get_locale, refresh
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import labels
 from .core import numbers
+from .core.exceptions import Conflict, Forbidden, KaikuError, NotFound
 from .core.qr import qr_svg
 from .extensions import db, login_manager
 from .models import User
@@ -41,6 +42,9 @@ _ERROR_HINTS = {
 }
 
 
+_REFUSALS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (KaikuError, 422))
+
+
 def role_required(*roles: str):
     """Log in first; then the user's role must be one of ``roles``."""
 
@@ -48,7 +52,7 @@ def role_required(*roles: str):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if current_user.role not in roles or current_user.site is None:
+            if current_user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
 
@@ -144,19 +148,28 @@ def init_static(app):
 
 def init_web(app):
     init_static(app)
+
+    @app.before_request
+    def fresh_request_state():
+        """Each request picks its own user and language, even when it shares an
+        application context with an earlier one (as the tests' requests do)."""
+        g.pop("_login_user", None)
+        refresh()
+
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to continue.")
 
+    app.jinja_env.globals.update(
+        display_number=numbers.display,
+        qr_svg=qr_svg,
+        page_url=page_url,
+        new_nonce=lambda: uuid.uuid4().hex,  # one per record form: a resubmit records once
+        **{name: getattr(labels, name) for name in labels.__all__},
+    )
+
     @app.context_processor
-    def template_helpers():
-        return {
-            "current_lang": str(get_locale() or "fi"),
-            "display_number": numbers.display,
-            "qr_svg": qr_svg,
-            "page_url": page_url,
-            "new_nonce": lambda: uuid.uuid4().hex,  # one per record form: a resubmit records once
-            **{name: getattr(labels, name) for name in labels.__all__},
-        }
+    def current_language():
+        return {"current_lang": str(get_locale() or "fi")}
 
     @login_manager.user_loader
     def load_user(user_id):
@@ -175,6 +188,14 @@ def init_web(app):
         if wants_json():
             return json_error(400, "csrf", _l("The CSRF token is missing or invalid."))
         return error_page(400, _l("The form expired. Reload the page and try again."))
+
+    @app.errorhandler(KaikuError)
+    def refused(error):
+        """A refusal no page handled itself: the friendly page with its message."""
+        code = next(code for kind, code in _REFUSALS if isinstance(error, kind))
+        if wants_json():
+            return json_error(code, "refused", error.message, error.field)
+        return error_page(code, error.message)
 
     @app.errorhandler(HTTPException)
     def http_error(error):

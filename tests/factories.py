@@ -77,3 +77,27 @@ def user(email: str, role: str, site: Site | None):
 
 def today():
     return local_today()
+
+
+def log_in(client, email: str) -> None:
+    """Log ``client`` in as an existing user (password PASSWORD)."""
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.text
+
+
+@dataclass
+class Staff:
+    """One user of every kind in a World: the e-mail to log in with."""
+
+    national: str = "boss@kaiku.fi"
+    coordinator: str = "area@kaiku.fi"
+    issuer: str = "staff@issuer.fi"
+    desk: str = "desk@theatre.fi"
+
+
+def staff(world: World) -> Staff:
+    accounts.create_user(Staff.national, role="admin", password=PASSWORD)
+    accounts.create_user(Staff.coordinator, role="admin", password=PASSWORD, area_code=world.area.code)
+    user(Staff.issuer, "issuer", world.issuer)
+    user(Staff.desk, "venue", world.venue)
+    return Staff()

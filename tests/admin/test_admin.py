@@ -1,0 +1,182 @@
+"""Admin pages: areas, sites, users and password links, API keys, events, stock, audit."""
+
+import csv
+import io
+import re
+
+import pypdfium2
+import pytest
+import zxingcpp
+from sqlalchemy import func, select
+
+from app.core import accounts, numbers
+from app.core.tokens import card_url
+from app.extensions import db
+from app.models import ApiKey, Area, AuditEntry, Batch, Card, Event, Site, User
+from tests import factories
+
+
+@pytest.fixture
+def admin(client, world):
+    factories.staff(world)
+    factories.log_in(client, factories.Staff.national)
+    return client
+
+
+@pytest.fixture
+def coordinator(client, world):
+    """The admin of area PIR only."""
+    factories.staff(world)
+    accounts.create_area("UUS", "Uusimaa")
+    accounts.create_site("helsinki-museum", "Helsinki museum", area_code="UUS", kind="venue",
+                         category="culture")
+    factories.log_in(client, factories.Staff.coordinator)
+    return client
+
+
+def count(model, *where):
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def decode_pdf(data: bytes) -> list[str]:
+    """Every QR code on every page of a PDF, as text."""
+    found = []
+    for page in pypdfium2.PdfDocument(data):
+        image = page.render(scale=300 / 72).to_pil()
+        found += [result.text for result in zxingcpp.read_barcodes(image)]
+    return found
+
+
+class TestStock:
+    def test_generate_a_batch_then_print_and_every_qr_scans(self, admin, world):
+        response = admin.post("/admin/stock", data={"site": "issuer", "count": "12"})
+        assert response.status_code == 302
+        batch = db.session.scalar(select(Batch).order_by(Batch.id.desc()))
+        batch_cards = db.session.scalars(select(Card).where(Card.batch_id == batch.id)).all()
+        assert len(batch_cards) == 12 and {c.status for c in batch_cards} == {"unregistered"}
+        expected = sorted(card_url(c.number, c.generation) for c in batch_cards)
+
+        sheets = admin.get(f"/admin/stock/{batch.id}.pdf?layout=a4")
+        assert sheets.mimetype == "application/pdf"
+        assert len(pypdfium2.PdfDocument(sheets.data)) == 2  # 10 a sheet
+        assert sorted(decode_pdf(sheets.data)) == expected
+
+        single = admin.get(f"/admin/stock/{batch.id}.pdf?layout=card")
+        document = pypdfium2.PdfDocument(single.data)
+        assert len(document) == 12
+        width, height = document[0].get_size()
+        assert (round(width / 72 * 25.4, 1), round(height / 72 * 25.4, 1)) == (85.6, 54.0)
+        assert sorted(decode_pdf(single.data)) == expected
+
+    def test_csv_of_the_numbers(self, admin, world):
+        admin.post("/admin/stock", data={"site": "issuer", "count": "3"})
+        batch = db.session.scalar(select(Batch).order_by(Batch.id.desc()))
+        response = admin.get(f"/admin/stock/{batch.id}.csv")
+        text = response.data.decode("utf-8")
+        assert text.startswith("\ufeff")
+        rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+        assert len(rows) == 3 and all(numbers.is_valid(row["number"]) for row in rows)
+
+    @pytest.mark.parametrize("form", [{"site": "issuer", "count": "0"},
+                                      {"site": "issuer", "count": "5001"},
+                                      {"site": "theatre", "count": "5"},
+                                      {"site": "nowhere", "count": "5"},
+                                      {"site": "issuer", "count": "many"}])
+    def test_bad_batches_are_refused(self, admin, world, form):
+        before = count(Card)
+        assert admin.post("/admin/stock", data=form).status_code == 422
+        assert count(Card) == before
+
+
+class TestAccounts:
+    def test_area_site_and_user_with_a_one_time_password_link(self, admin, client, world):
+        assert admin.post("/admin/areas", data={"code": "uus", "name": "Uusimaa"}).status_code == 302
+        assert admin.post("/admin/sites", data={"name": "Espoo library", "slug": "espoo-library",
+                                                "area": "UUS", "kind": "venue",
+                                                "category": "culture"}).status_code == 302
+        page = admin.post("/admin/users", data={"email": "desk@espoo.fi", "role": "venue",
+                                                "site": "espoo-library"})
+        link = re.search(r"<code>(http[^<]+/reset/[^<]+)</code>", page.text).group(1)
+        path = link.split("localhost", 1)[1]
+        other = client.application.test_client()
+        form = {"password": "a brand new secret", "repeat": "a brand new secret"}
+        assert other.post(path, data=form).status_code == 302
+        assert other.post(path, data=form).status_code == 404  # once only
+        factories.PASSWORD, saved = "a brand new secret", factories.PASSWORD
+        try:
+            factories.log_in(other, "desk@espoo.fi")
+        finally:
+            factories.PASSWORD = saved
+        assert other.get("/desk").status_code == 200
+
+    def test_reset_stops_the_old_password_at_once(self, admin, client, world):
+        user = db.session.scalar(select(User).where(User.email == factories.Staff.issuer))
+        page = admin.post(f"/admin/users/{user.id}/reset")
+        assert "/reset/" in page.text
+        other = client.application.test_client()
+        response = other.post("/login", data={"email": factories.Staff.issuer,
+                                              "password": factories.PASSWORD})
+        assert response.status_code == 422
+
+    def test_api_key_shown_once_works_then_revoked(self, admin, client, world):
+        page = admin.post("/admin/sites/theatre/keys")
+        raw = re.search(r"<code>(kaiku_[^<]+)</code>", page.text).group(1)
+        assert raw not in admin.get("/admin/sites/theatre/keys").text
+        api = client.application.test_client()
+        headers = {"Authorization": f"Bearer {raw}"}
+        assert api.post("/api/v1/verify", json={"code": world.url}, headers=headers).status_code == 200
+        key = db.session.scalar(select(ApiKey).order_by(ApiKey.id.desc()))
+        admin.post(f"/admin/keys/{key.id}/revoke")
+        assert api.post("/api/v1/verify", json={"code": world.url}, headers=headers).status_code == 401
+
+    def test_events_with_quota(self, admin, world):
+        response = admin.post("/admin/events", data={"venue": "theatre", "name": "Gala",
+                                                     "date": "2026-12-31", "quota": "25"})
+        assert response.status_code == 302
+        assert count(Event, Event.name == "Gala", Event.quota == 25) == 1
+        bad = admin.post("/admin/events", data={"venue": "theatre", "name": "X", "date": "31.12."})
+        assert bad.status_code == 422 and 'id="date-error"' in bad.text
+
+    def test_lists_are_searchable_and_paged(self, admin, world):
+        for n in range(30):
+            accounts.create_site(f"venue-{n:02}", f"Venue {n:02}", area_code="PIR", kind="venue")
+        first = admin.get("/admin/sites?q=venue")
+        assert "Venue 00" in first.text and 'rel="next"' in first.text
+        assert "Theatre" not in first.text
+        second = admin.get("/admin/sites?q=venue&page=2")
+        assert "Venue 29" in second.text
+        assert admin.get("/admin/sites?page=abc").status_code == 200
+
+
+class TestAreaCoordinator:
+    def test_sees_only_their_area(self, coordinator, world):
+        page = coordinator.get("/admin/sites")
+        assert "Theatre" in page.text and "Helsinki museum" not in page.text
+        assert coordinator.get("/admin/sites/helsinki-museum/keys").status_code == 404
+        assert coordinator.post("/admin/events", data={"venue": "helsinki-museum", "name": "X",
+                                                       "date": "2026-12-31"}).status_code == 422
+        assert count(Event) == 0
+
+    def test_cannot_add_areas_or_admins(self, coordinator, world):
+        assert coordinator.post("/admin/areas", data={"code": "X", "name": "X"}).status_code == 422
+        response = coordinator.post("/admin/users", data={"email": "new@kaiku.fi", "role": "admin"})
+        assert response.status_code == 422
+        assert count(Area, Area.code == "X") == 0 and count(User, User.email == "new@kaiku.fi") == 0
+
+
+class TestAudit:
+    def test_every_admin_change_is_in_the_trail_and_filterable(self, admin, world):
+        admin.post("/admin/stock", data={"site": "issuer", "count": "2"})
+        admin.post("/admin/sites/theatre/keys")
+        page = admin.get("/admin/audit?action=cards.issue")
+        assert "<td>cards.issue</td>" in page.text and "<td>api_key.create</td>" not in page.text
+        page = admin.get(f"/admin/audit?actor={factories.Staff.national}")
+        assert "<td>api_key.create</td>" in page.text
+
+    def test_entries_cannot_be_changed(self, world):
+        entry = db.session.scalar(select(AuditEntry))
+        entry.actor = "someone else"
+        with pytest.raises(RuntimeError):
+            db.session.commit()
+        db.session.rollback()

@@ -1,0 +1,146 @@
+"""Issuer pages: register, renew, change children, block, replace, look up, print."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.core import cards, checkin, numbers
+from app.extensions import db
+from app.models import AuditEntry, Card
+from tests import factories
+
+
+@pytest.fixture
+def issuer(client, world):
+    factories.staff(world)
+    factories.log_in(client, factories.Staff.issuer)
+    return client
+
+
+def fresh(card) -> Card:
+    db.session.expire_all()
+    return db.session.get(Card, card.id)
+
+
+def registration(number, **overrides):
+    return {"number": number, "birth_year": "1975", "postcode": "33100", "children": "2",
+            "kind": "personal", **overrides}
+
+
+class TestRegister:
+    def test_register_stock_to_a_client(self, issuer, world):
+        [card] = factories.stock(world.area, world.issuer)
+        response = issuer.post("/issuer/register", data=registration(numbers.display(card.number)))
+        assert response.status_code == 302
+        card = fresh(card)
+        assert (card.status, card.children, card.birth_year, card.postcode) == ("active", 2, 1975, "33100")
+        assert card.valid_until == factories.today() + timedelta(days=365)
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "card.register")
+                                  .order_by(AuditEntry.id.desc()).limit(1))
+        assert entry.actor == factories.Staff.issuer and '"status": "active"' in entry.after
+
+    def test_register_with_a_scanned_code(self, issuer, world):
+        [card] = factories.stock(world.area, world.issuer)
+        issuer.post("/issuer/register", data=registration(factories.url_of(card)))
+        assert fresh(card).status == "active"
+
+    @pytest.mark.parametrize(
+        "make_number, field",
+        [
+            (lambda w: w.card.number, "number"),  # already registered
+            (lambda w: "K7Q-4MZ-R2X", "number"),  # mistyped
+            (lambda w: numbers.generate(), "number"),  # unknown
+            (lambda w: other_sites_stock(w), "number"),
+            (lambda w: cards.block_card(factories.stock(w.area, w.issuer)[0]).number, "number"),
+        ],
+    )
+    def test_clear_errors_and_nothing_changes(self, issuer, world, make_number, field):
+        number = make_number(world)
+        before = {c.id: c.status for c in db.session.scalars(select(Card))}
+        response = issuer.post("/issuer/register", data=registration(number))
+        assert response.status_code == 422
+        assert f'id="{field}-error"' in response.text or 'role="alert"' in response.text
+        db.session.expire_all()
+        assert {c.id: c.status for c in db.session.scalars(select(Card))} == before
+
+    @pytest.mark.parametrize("field, value", [("birth_year", "1850"), ("postcode", "123"),
+                                              ("children", "12"), ("kind", "family"),
+                                              ("gender", "x")])
+    def test_bad_values_name_the_field(self, issuer, world, field, value):
+        [card] = factories.stock(world.area, world.issuer)
+        response = issuer.post("/issuer/register", data=registration(card.number, **{field: value}))
+        assert response.status_code == 422 and f'id="{field}-error"' in response.text
+        assert fresh(card).status == "unregistered"
+
+
+def other_sites_stock(world):
+    from app.core import accounts
+
+    other = accounts.create_site("other-issuer", "Other", area_code="PIR", kind="issuer")
+    return factories.stock(world.area, other)[0].number
+
+
+class TestChanges:
+    def test_renew_adds_a_year_from_expiry_when_still_valid(self, issuer, world):
+        until = world.card.valid_until
+        issuer.post(f"/issuer/cards/{world.card.number}/renew")
+        assert fresh(world.card).valid_until == until + timedelta(days=365)
+
+    def test_renew_an_expired_card_counts_from_today(self, issuer, world):
+        factories.shift_validity(world.card, -400)
+        issuer.post(f"/issuer/cards/{world.card.number}/renew")
+        card = fresh(world.card)
+        assert card.valid_until == factories.today() + timedelta(days=365)
+        assert checkin.check_code(factories.url_of(card), world.venue).status == "valid"
+
+    def test_change_children_is_what_desks_see(self, issuer, world):
+        issuer.post(f"/issuer/cards/{world.card.number}/children", data={"children": "4"})
+        assert checkin.check_code(world.url, world.venue).allowance.children == 4
+
+    def test_block_then_desks_refuse(self, issuer, world):
+        issuer.post(f"/issuer/cards/{world.card.number}/block")
+        assert checkin.check_code(world.url, world.venue).status == "blocked"
+
+    def test_replace_moves_the_registration_in_one_step(self, issuer, world):
+        [new] = factories.stock(world.area, world.issuer)
+        old_url = world.url
+        response = issuer.post(f"/issuer/cards/{world.card.number}/replace",
+                               data={"replacement": numbers.display(new.number)})
+        assert response.status_code == 302 and new.number in response.location
+        old, new = fresh(world.card), fresh(new)
+        assert (old.status, old.replaced_by_id) == ("replaced", new.id)
+        assert (new.status, new.children, new.valid_until) == ("active", 2, old.valid_until)
+        assert checkin.check_code(old_url, world.venue).status == "replaced"
+        assert checkin.check_code(factories.url_of(new), world.venue).status == "valid"
+        actions = set(db.session.scalars(select(AuditEntry.action)))
+        assert {"card.replace", "card.register"} <= actions
+
+    def test_replacement_must_be_own_unregistered_stock(self, issuer, world):
+        other = factories.active_card(world.area, world.issuer)
+        response = issuer.post(f"/issuer/cards/{world.card.number}/replace",
+                               data={"replacement": other.number})
+        assert response.status_code == 422 and 'id="replacement-error"' in response.text
+        assert fresh(world.card).status == "active"
+
+
+class TestLookUp:
+    def test_find_shows_the_card_and_its_uses(self, issuer, world):
+        checkin.record_use(world.url, world.venue, nonce="nonce-0001", children=1)
+        response = issuer.get(f"/issuer/find?number={numbers.display(world.card.number).lower()}",
+                              follow_redirects=True)
+        assert response.status_code == 200
+        assert "Theatre" in response.text and '<svg class="qr"' in response.text
+
+    def test_another_sites_card_is_not_found(self, client, world):
+        from app.core import accounts
+
+        accounts.create_site("other-issuer", "Other", area_code="PIR", kind="issuer")
+        factories.user("other@issuer.fi", "issuer", accounts.find_site("other-issuer"))
+        factories.log_in(client, "other@issuer.fi")
+        assert client.get(f"/issuer/cards/{world.card.number}").status_code == 404
+        assert client.get(f"/issuer/find?number={world.card.number}").status_code == 404
+
+    def test_print_a_single_card(self, issuer, world):
+        response = issuer.get(f"/issuer/cards/{world.card.number}/card.pdf")
+        assert response.status_code == 200 and response.data.startswith(b"%PDF")

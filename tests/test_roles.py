@@ -1,0 +1,93 @@
+"""Every route x every role: allowed or refused. A new route without an entry fails here."""
+
+import re
+
+import pytest
+
+from tests import factories
+
+ANYONE = {"anonymous", "admin", "issuer", "venue"}
+STAFF = {"admin", "issuer", "venue"}
+ACCESS = {
+    "static": ANYONE,
+    "public.index": ANYONE,
+    "public.set_language": ANYONE,
+    "cardholder.card": ANYONE,
+    "auth.login": ANYONE,
+    "auth.reset": ANYONE,
+    "auth.logout": STAFF,
+    "auth.change_password": STAFF,
+    "desk.index": {"venue"},
+    "desk.check": {"venue"},
+    "desk.record": {"venue"},
+    "desk.undo": {"venue"},
+    "desk.device_uses": {"venue"},
+    "api.verify": {"venue"},
+    "api.record": {"venue"},
+    "api.undo": {"venue"},
+    "issuer.index": {"issuer"},
+    "issuer.find": {"issuer"},
+    "issuer.register": {"issuer"},
+    "issuer.card": {"issuer"},
+    "issuer.renew": {"issuer"},
+    "issuer.children": {"issuer"},
+    "issuer.block": {"issuer"},
+    "issuer.replace": {"issuer"},
+    "issuer.print_card": {"issuer"},
+    "admin.index": {"admin"},
+    "admin.areas": {"admin"},
+    "admin.sites": {"admin"},
+    "admin.users": {"admin"},
+    "admin.reset_password": {"admin"},
+    "admin.api_keys": {"admin"},
+    "admin.revoke_key": {"admin"},
+    "admin.events": {"admin"},
+    "admin.stock": {"admin"},
+    "admin.batch_pdf": {"admin"},
+    "admin.batch_csv": {"admin"},
+    "admin.audit_log": {"admin"},
+}
+ROLE_EMAILS = {"admin": factories.Staff.national, "issuer": factories.Staff.issuer,
+               "venue": factories.Staff.desk}
+
+
+def test_every_route_has_an_entry(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - ACCESS.keys() == set(), "add the new route to ACCESS"
+    assert ACCESS.keys() - endpoints == set(), "remove the old route from ACCESS"
+
+
+def sample_url(rule, world) -> str:
+    values = {
+        "number": world.card.number, "slug": world.venue.slug, "token": "x", "code": "en",
+        "filename": "css/kaiku.css", "path": "x",
+    }
+    path = rule.rule
+    for name in rule.arguments:
+        value = values.get(name, "1")
+        path = re.sub(rf"<(?:[a-z]+:)?{name}>", str(value), path)
+    return path
+
+
+@pytest.mark.parametrize("role", sorted(ANYONE))
+def test_each_role_gets_exactly_its_routes(app, world, role):
+    factories.staff(world)
+    session = None
+    if role != "anonymous":
+        client = app.test_client()
+        factories.log_in(client, ROLE_EMAILS[role])
+        session = client.get_cookie("session").value
+    wrong = []
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            client = app.test_client()  # fresh each time: a logout must not end the run
+            if session:
+                client.set_cookie("session", session)
+            response = client.open(sample_url(rule, world), method=method)
+            refused = response.status_code in (401, 403) or (
+                response.status_code == 302 and "/login?next=" in response.location
+            )
+            allowed = role in ACCESS[rule.endpoint]
+            if allowed == refused:
+                wrong.append((method, rule.rule, response.status_code))
+    assert wrong == []
