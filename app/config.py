@@ -13,11 +13,13 @@ class InsecureConfig(RuntimeError):
 
 def from_environment() -> dict:
     env = os.environ
+    base_url = env.get("BASE_URL", "http://127.0.0.1:5000")
     signing_keys = [key.strip() for key in env.get("SIGNING_KEYS", "").split(",") if key.strip()]
     return {
         "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET_KEY),
         "SIGNING_KEYS": signing_keys or [DEV_SIGNING_KEY],
-        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
+        "BASE_URL": base_url,
+        "SESSION_COOKIE_SECURE": base_url.startswith("https://"),  # served over HTTPS
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL"),
         "DEV": env.get("KAIKU_DEV") == "1",
         "BABEL_DEFAULT_LOCALE": "fi",

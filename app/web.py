@@ -64,7 +64,8 @@ def role_required(*roles: str):
 def local_target(default: str) -> str:
     """The ``next`` parameter when it stays on this site, else ``default``."""
     target = request.args.get("next", "")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+    unsafe = any(ch.isspace() or ord(ch) < 32 or ch == "\\" for ch in target)
+    if unsafe or not target.startswith("/") or target.startswith("//"):
         return default
     return target
 
@@ -155,6 +156,9 @@ def init_web(app):
         application context with an earlier one (as the tests' requests do)."""
         g.pop("_login_user", None)
         refresh()
+        values = [*request.args.values(), *request.form.values()]
+        if any("\x00" in value for value in values):
+            abort(400)  # no database takes a NUL character; nobody types one
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to continue.")
@@ -181,6 +185,11 @@ def init_web(app):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config["BASE_URL"].startswith("https://"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.endpoint != "static" and current_user.is_authenticated:
+            # Card numbers and uses must not linger in a shared phone's history.
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.errorhandler(CSRFError)

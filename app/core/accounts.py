@@ -178,8 +178,8 @@ def _hash_key(raw: str) -> str:
 
 
 def create_api_key(site_slug, actor: User | None = None) -> tuple[ApiKey, str]:
-    """A new key for a site: (record, the key itself). Only the hash is kept."""
-    site = find_site(site_slug)
+    """A new key for a venue: (record, the key itself). Only the hash is kept."""
+    site = find_venue(site_slug)
     raw = API_KEY_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey(site=site, key_hash=_hash_key(raw))
     db.session.add(key)

@@ -18,6 +18,7 @@ from .validation import check_birth_year, check_choice, check_int, check_postcod
 
 MAX_BATCH = 5000
 YEAR = timedelta(days=365)
+DAY = timedelta(days=1)
 _REGISTRATION = ("kind", "birth_year", "postcode", "children", "gender", "life_situation",
                  "valid_from", "valid_until")
 
@@ -88,7 +89,7 @@ def register_card(card: Card, *, birth_year, postcode, children, kind="personal"
     today = local_today()
     card.status = "active"
     card.valid_from = today
-    card.valid_until = today + timedelta(days=valid_days)
+    card.valid_until = today + timedelta(days=valid_days) - DAY  # the last valid day
     card.registered_at = utcnow()
     _audit(actor, "card.register", card, before)
     db.session.commit()
@@ -113,7 +114,7 @@ def renew_card(card: Card, actor: User | None = None) -> Card:
     """Another year, from today or from the end of validity, whichever is later."""
     _check_registered(card)
     before = snapshot(card)
-    card.valid_until = max(local_today(), card.valid_until) + YEAR
+    card.valid_until = max(local_today(), card.valid_until + DAY) + YEAR - DAY
     _audit(actor, "card.renew", card, before)
     db.session.commit()
     return card

@@ -6,6 +6,7 @@ whose ``status`` is one word of a fixed vocabulary. ``record_use`` asks the
 same question again under a lock and writes the use.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,7 +20,7 @@ from ..extensions import db
 from ..models import CATEGORIES, ApiKey, Card, Event, Site, Use, User
 from . import numbers
 from .clock import local_day, local_today, utcnow
-from .exceptions import CardNotUsable, Conflict, Forbidden, InvalidInput, NotFound
+from .exceptions import CardNotUsable, Conflict, InvalidInput, NotFound
 from .tokens import BadToken, read_token
 from .validation import check_choice, check_flag, check_int, check_nonce
 
@@ -35,6 +36,7 @@ STATUSES = (
     "quota_full",
 )
 UNDO_WINDOW = timedelta(minutes=15)
+_TOKEN = re.compile(r"[0-9A-Za-z]{9}-\d+\.")  # "<number>-<generation>." starts a signed token
 MAX_CODE_LENGTH = 500
 
 
@@ -106,9 +108,11 @@ def identify(code) -> tuple[Card | None, bool, str | None]:
     if not isinstance(code, str) or not code.strip() or len(code) > MAX_CODE_LENGTH:
         return None, False, "unreadable"
     text = code.strip()
-    if "/k/" in text:
-        text = text.rsplit("/k/", 1)[1].split("?")[0].split("#")[0]
-    if "." in text:
+    if "/k/" in text:  # a card link: only a signed token counts
+        token = text.rsplit("/k/", 1)[1].split("?")[0].split("#")[0]
+        card, problem = card_for_token(token)
+        return card, False, problem
+    if _TOKEN.match(text):
         card, problem = card_for_token(text)
         return card, False, problem
     if not numbers.looks_like_number(text):
@@ -189,7 +193,7 @@ def _quota_left(event: Event | None) -> int | None:
 
 
 def find_event(venue: Site, event_id, lock: bool = False) -> Event | None:
-    """The venue's event, or None for "no event"; another venue's event is refused."""
+    """Today's event of this venue, or None for "no event"."""
     if event_id is None or event_id == "":
         return None
     event_id = check_int("event", event_id, 1, 2**31 - 1)
@@ -197,10 +201,10 @@ def find_event(venue: Site, event_id, lock: bool = False) -> Event | None:
     if lock:
         query = query.with_for_update()
     event = db.session.scalar(query)
-    if event is None:
-        raise NotFound(_l("No such event."), "event")
-    if event.venue_id != venue.id:
-        raise Forbidden(_l("This event belongs to another venue."), "event")
+    if event is None or event.venue_id != venue.id:
+        raise NotFound(_l("No such event at this venue."), "event")
+    if event.date != local_today():
+        raise InvalidInput(_l("This event is not today. Choose one of today's events."), "event")
     return event
 
 
@@ -231,7 +235,8 @@ def record_use(
     children = check_int("children", children, 0, 9)
     assistant = check_flag("assistant", assistant)
     category = check_choice("category", category or venue.category, CATEGORIES)
-    earlier = _replay(nonce, venue)
+    request = dict(code=code, children=children, assistant=assistant, event_id=event_id)
+    earlier = _replay(nonce, venue, request)
     if earlier is not None:
         return earlier, False
     event = find_event(venue, event_id, lock=True)
@@ -239,7 +244,7 @@ def record_use(
     if problem:
         raise CardNotUsable(Verdict("invalid", typed=typed, reason=problem, event=event))
     db.session.refresh(card, with_for_update=True)  # racing desks queue here
-    earlier = _replay(nonce, venue)  # a twin of this request may have won while we waited
+    earlier = _replay(nonce, venue, request)  # a twin request may have won while we waited
     if earlier is not None:
         return earlier, False
     verdict = judge(card, venue, event, typed)
@@ -273,7 +278,7 @@ def record_use(
     except IntegrityError:
         # Another desk won the race (or the same nonce arrived twice at once).
         db.session.rollback()
-        earlier = _replay(nonce, venue)
+        earlier = _replay(nonce, venue, request)
         if earlier is not None:
             return earlier, False
         verdict = check_code(code, venue, event.id if event else None)
@@ -283,9 +288,21 @@ def record_use(
     return use, True
 
 
-def _replay(nonce: str, venue: Site) -> Use | None:
+def _replay(nonce: str, venue: Site, request: dict) -> Use | None:
+    """The use an earlier request with this nonce recorded, if it asked for the same."""
     use = db.session.scalar(select(Use).where(Use.nonce == nonce))
-    if use is not None and use.venue_id != venue.id:
+    if use is None:
+        return None
+    card, _, _ = identify(request["code"])
+    same = (
+        use.venue_id == venue.id
+        and card is not None
+        and use.card_id == card.id
+        and use.children == request["children"]
+        and use.assistant == int(request["assistant"])
+        and str(use.event_id or "") == str(request["event_id"] or "")
+    )
+    if not same:
         raise Conflict(_l("This nonce was already used for another request."), "nonce")
     return use
 

@@ -6,6 +6,7 @@ every single-symbol typo and every swap of two adjacent different symbols
 changes the sum and is caught.
 """
 
+import re
 import secrets
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
@@ -13,7 +14,7 @@ DATA_LENGTH = 8
 LENGTH = DATA_LENGTH + 1
 _VALUE = {symbol: value for value, symbol in enumerate(ALPHABET)}
 _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
-_SEPARATORS = str.maketrans("", "", " -\t_.")
+_SEPARATORS = re.compile(r"[\s_.\-]")  # any whitespace, including no-break spaces
 _MODULUS = 0b100101  # x^5 + x^2 + 1, primitive over GF(2)
 
 
@@ -56,7 +57,7 @@ def generate() -> str:
 
 def normalise(text: str) -> str:
     """Upper case, separators dropped, look-alike letters mapped to digits."""
-    return text.upper().translate(_SEPARATORS).translate(_LOOKALIKES)
+    return _SEPARATORS.sub("", text.upper()).translate(_LOOKALIKES)
 
 
 def looks_like_number(text: str) -> bool:

@@ -7,16 +7,16 @@ from flask_babel import lazy_gettext as _l
 
 from .exceptions import InvalidInput
 
-_POSTCODE = re.compile(r"^[0-9]{5}$")
-_NONCE = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_POSTCODE = re.compile(r"[0-9]{5}")
+_NONCE = re.compile(r"[A-Za-z0-9_.:-]{8,64}")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")
+_EMAIL = re.compile(r"[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+")
 
 
 def check_int(field: str, value, low: int, high: int) -> int:
     if isinstance(value, bool) or value is None:
         raise InvalidInput(_l("%(field)s must be a whole number.", field=field), field)
-    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,12}\s*", value):
         value = int(value)
     if not isinstance(value, int):
         raise InvalidInput(_l("%(field)s must be a whole number.", field=field), field)
@@ -47,7 +47,7 @@ def check_choice(field: str, value, choices: tuple[str, ...]) -> str:
 
 
 def check_text(field: str, value, max_length: int) -> str:
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not value.strip() or "\x00" in value:
         raise InvalidInput(_l("%(field)s is required.", field=field), field)
     value = value.strip()
     if len(value) > max_length:
@@ -63,13 +63,13 @@ def check_birth_year(value) -> int:
 
 
 def check_postcode(value) -> str:
-    if not isinstance(value, str) or not _POSTCODE.match(value.strip()):
+    if not isinstance(value, str) or not _POSTCODE.fullmatch(value.strip()):
         raise InvalidInput(_l("postcode must be five digits."), "postcode")
     return value.strip()
 
 
 def check_nonce(value) -> str:
-    if not isinstance(value, str) or not _NONCE.match(value):
+    if not isinstance(value, str) or not _NONCE.fullmatch(value):
         raise InvalidInput(
             _l("nonce must be 8-64 letters, digits or - _ . : (a UUID works)."), "nonce"
         )
@@ -77,7 +77,7 @@ def check_nonce(value) -> str:
 
 
 def check_slug(value) -> str:
-    if not isinstance(value, str) or not _SLUG.match(value):
+    if not isinstance(value, str) or not _SLUG.fullmatch(value):
         raise InvalidInput(
             _l("slug must be 2-63 lower-case letters, digits or dashes."), "slug"
         )
@@ -85,7 +85,7 @@ def check_slug(value) -> str:
 
 
 def check_email(value) -> str:
-    if not isinstance(value, str) or not _EMAIL.match(value.strip()) or len(value) > 254:
+    if not isinstance(value, str) or not _EMAIL.fullmatch(value.strip()) or len(value) > 254:
         raise InvalidInput(_l("email is not a valid e-mail address."), "email")
     return value.strip().lower()
 

@@ -70,7 +70,7 @@ def _remember_use(use) -> None:
 
 def _respond(fragment: str | None, status: int = 200, **context):
     """The fragment alone for the page's script, else the whole desk page."""
-    if _wants_fragment():
+    if fragment and _wants_fragment():
         return render_template(fragment, **context), status
     venue = _venue()
     events, picked = todays_events(venue)

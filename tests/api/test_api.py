@@ -132,15 +132,25 @@ class TestAccess:
         assert api.post("/verify", {"code": world.url}, headers=bad).status_code == 401
 
     def test_issuer_sites_key_is_403_on_uses(self, api, world):
-        _, raw = accounts.create_api_key("issuer")
+        _, raw = accounts.create_api_key("theatre")
+        world.venue.kind, world.venue.category = "issuer", None  # the site stopped being a venue
+        db.session.commit()
         headers = {"Authorization": f"Bearer {raw}"}
         assert api.post("/uses", body(world.url), headers=headers).status_code == 403
         assert use_rows() == 0
 
-    def test_another_venues_event_is_403(self, api, world):
+    def test_another_venues_event_looks_like_no_event_at_all(self, api, world):
         event = accounts.create_event("museum", "Their show", date=factories.today())
+        theirs = api.post("/uses", body(world.url, event=event.id))
+        missing = api.post("/uses", body(world.url, event=event.id + 1))
+        assert (theirs.status_code, theirs.get_json()["field"]) == (404, "event")
+        assert theirs.get_json() == missing.get_json()
+        assert use_rows() == 0
+
+    def test_an_event_of_another_day_is_refused(self, api, world):
+        event = accounts.create_event("theatre", "Last year", date=factories.today().replace(year=2020))
         response = api.post("/uses", body(world.url, event=event.id))
-        assert (response.status_code, response.get_json()["field"]) == (403, "event")
+        assert (response.status_code, response.get_json()["field"]) == (422, "event")
         assert use_rows() == 0
 
     def test_another_venues_use_is_404_and_untouched(self, api, world):

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.core import accounts, cards, checkin, numbers
-from app.core.exceptions import CardNotUsable, Conflict, Forbidden, InvalidInput, NotFound
+from app.core.exceptions import CardNotUsable, Conflict, InvalidInput, NotFound
 from app.core.tokens import make_token
 from app.extensions import db
 from app.models import Use
@@ -30,7 +30,7 @@ class TestStatuses:
         assert verdict.status == "valid"
         assert not verdict.typed
         assert vars(verdict.allowance) == {"adults": 1, "children": 2, "assistant": 1}
-        assert verdict.card.valid_until == factories.today() + timedelta(days=365)
+        assert verdict.card.valid_until == factories.today() + timedelta(days=364)
 
     def test_bare_token_is_as_good_as_the_url(self, world):
         token = world.url.rsplit("/k/", 1)[1]
@@ -96,7 +96,7 @@ class TestStatuses:
         assert str(card.valid_until.year) in verdict.message()
 
     def test_last_day_of_validity_is_still_valid(self, world):
-        factories.shift_validity(world.card, -365)
+        factories.shift_validity(world.card, -364)
         assert world.card.valid_until == factories.today()
         assert checkin.check_code(world.url, world.venue).status == "valid"
 
@@ -138,10 +138,20 @@ class TestStatuses:
         verdict = checkin.check_code(world.url, world.course_venue)
         assert verdict.allowance.children == 0
 
-    def test_another_venues_event_is_refused(self, world):
+    def test_another_venues_event_is_not_found(self, world):
         event = accounts.create_event("museum", "Exhibition", date=factories.today())
-        with pytest.raises(Forbidden):
+        with pytest.raises(NotFound):
             checkin.check_code(world.url, world.venue, event.id)
+
+    def test_an_unsigned_card_link_is_forged(self, world):
+        verdict = checkin.check_code(f"https://evil.example/k/{world.card.number}", world.venue)
+        assert (verdict.status, verdict.reason) == ("invalid", "forged")
+
+    def test_a_number_typed_with_dots_or_odd_spaces_is_a_number(self, world):
+        number = numbers.display(world.card.number)
+        for typed in (number.replace("-", "."), number.replace("-", "\u00a0")):
+            verdict = checkin.check_code(typed, world.venue)
+            assert (verdict.status, verdict.typed) == ("valid", True), typed
 
     def test_every_status_has_a_message(self, world):
         assert set(checkin.STATUSES) >= {"valid", "quota_full", "already_used"}
@@ -185,6 +195,14 @@ class TestRecording:
         again, created_again = record(world.url, world.venue, nonce="retry-nonce-1", children=1)
         assert (created, created_again) == (True, False)
         assert again.id == first.id
+        assert uses_in_db() == 1
+
+    def test_same_nonce_for_a_different_request_is_a_conflict(self, world):
+        record(world.url, world.venue, nonce="reused-nonce", children=1)
+        other = factories.url_of(factories.active_card(world.area, world.issuer))
+        for code, children in ((other, 1), (world.url, 2)):
+            with pytest.raises(Conflict):
+                record(code, world.venue, nonce="reused-nonce", children=children)
         assert uses_in_db() == 1
 
     def test_nonce_of_another_venue_is_a_conflict(self, world):
