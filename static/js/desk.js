@@ -95,8 +95,7 @@
   /* ---- the result screen ---- */
   function showResult(html, frameTime) {
     result.innerHTML = html;
-    resultArea.classList.add("open");
-    document.body.classList.add("result-open");
+    openOverlay();
     nextButton.hidden = false;
     enhanceSteppers(result);
     const section = $("[data-status]", result);
@@ -108,7 +107,9 @@
     announcer.textContent = section ? section.innerText.split("\n").slice(0, 3).join(". ") : "";
     feedback(status);
     const recordButton = $("[data-record-button]", result);
-    if (status === "valid" && $("[data-setting=instant]").checked) {
+    // At once only for a signed code (camera or scanner), never for a typed number.
+    const signed = !$("#typed-note", result);
+    if (status === "valid" && signed && $("[data-setting=instant]").checked) {
       $("[data-record]", result).requestSubmit();
     } else {
       (recordButton || nextButton).focus({ preventScroll: true });
@@ -116,8 +117,19 @@
     return status;
   }
 
+  /* While a result fills the screen, nothing behind it takes focus. */
+  const behind = () => [...document.querySelectorAll("body > header, .skip-link"), ...desk.children]
+    .filter((element) => element && element !== resultArea && element !== announcer &&
+      element.tagName !== "SCRIPT");
+  function openOverlay() {
+    resultArea.classList.add("open");
+    document.body.classList.add("result-open");
+    behind().forEach((element) => (element.inert = true));
+  }
+
   function closeResult() {
     stopRetrying();
+    behind().forEach((element) => (element.inert = false));
     resultArea.classList.remove("open");
     document.body.classList.remove("result-open");
     result.innerHTML = "";
@@ -142,19 +154,25 @@
     $(".result-message", section).textContent = TEXT.offline;
     $("[data-retry]", section).textContent = TEXT.retryNow;
     $("[data-cancel]", section).textContent = TEXT.cancel;
-    $("[data-retry]", section).addEventListener("click", retry);
+    $("[data-retry]", section).addEventListener("click", () => retry());
     $("[data-cancel]", section).addEventListener("click", closeResult);
     result.append(section);
-    resultArea.classList.add("open");
-    document.body.classList.add("result-open");
+    openOverlay();
     nextButton.hidden = true;
     announcer.textContent = TEXT.offlineWord + ". " + TEXT.offline;
+    $("[data-retry]", section).focus({ preventScroll: true });
     feedback("offline");
   }
 
   /* ---- talking to the server: same form data on every retry, so the same nonce ---- */
   let retryTimer;
-  const stopRetrying = () => clearTimeout(retryTimer);
+  let delivery = 0; // only the latest request's answer is ever shown
+  let pendingRecord = false; // a record the server has not confirmed yet
+  const stopRetrying = () => {
+    clearTimeout(retryTimer);
+    delivery += 1;
+    pendingRecord = false;
+  };
 
   async function send(url, body) {
     const response = await fetch(url, {
@@ -173,18 +191,27 @@
   }
 
   /* Post until the server answers; show the answer, never a guess. */
-  function deliver(url, body, frameTime) {
+  function deliver(url, body, { frameTime, record = false } = {}) {
     stopRetrying();
+    const mine = delivery;
+    pendingRecord = record;
+    let busy = false; // one attempt in flight at a time, however often "Try again" is pressed
     const attempt = async () => {
+      if (busy) return;
+      busy = true;
+      clearTimeout(retryTimer);
       try {
         const html = await send(url, body);
-        stopRetrying();
+        if (mine !== delivery) return; // a newer scan or a cancel came first
+        pendingRecord = false;
         const status = showResult(html, frameTime);
         if (status === "recorded") refreshUses();
       } catch (error) {
-        if (error.message === "logged out") return;
+        if (mine !== delivery || error.message === "logged out") return;
         showOffline(attempt);
         retryTimer = setTimeout(attempt, RETRY_MS);
+      } finally {
+        busy = false;
       }
     };
     return attempt();
@@ -194,7 +221,7 @@
     codeInput.value = code;
     const body = new FormData(checkForm);
     camera.pause();
-    return deliver(checkForm.action, body, frameTime);
+    return deliver(checkForm.action, body, { frameTime });
   }
 
   async function refreshUses() {
@@ -218,14 +245,19 @@
     if (form.matches("[data-record]")) {
       event.preventDefault();
       $("[data-record-button]", form).disabled = true;
-      deliver(form.action, new FormData(form));
+      deliver(form.action, new FormData(form), { record: true });
     } else if (form.matches("[data-undo]")) {
       event.preventDefault();
       try {
         const html = await send(form.action, new FormData(form));
+        const fromResult = Boolean(form.closest("[data-result]"));
         $("[data-uses]").outerHTML = html;
-        if (form.closest("[data-result]")) closeResult();
-        announcer.textContent = $("[data-uses] .notice")?.textContent || "";
+        if (fromResult) closeResult();
+        const notice = $("[data-uses] .notice");
+        if (notice) {
+          notice.tabIndex = -1;
+          notice.focus();
+        }
       } catch (error) {
         if (error.message !== "logged out") showOffline(() => form.requestSubmit());
       }
@@ -235,13 +267,15 @@
   nextButton.addEventListener("click", closeResult);
   document.addEventListener("keydown", (event) => {
     if (!resultArea.classList.contains("open")) return;
-    if (event.key === "Escape") {
+    if (event.key === "Escape" && !pendingRecord) {
       closeResult();
       return;
     }
     // A keyboard scanner starts typing the next code while a result is shown.
-    const typing = event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey;
-    if (typing && !event.target.matches("input, select, textarea")) {
+    const typing = event.key.length === 1 && event.key !== " " &&
+      !event.ctrlKey && !event.metaKey && !event.altKey;
+    const onControl = event.target.matches("input, select, textarea");
+    if (typing && !onControl && !pendingRecord) {
       event.preventDefault();
       closeResult();
       codeInput.value = event.key;
@@ -405,11 +439,14 @@
       torch.setAttribute("aria-pressed", "false");
     }
 
-    /* Look at every new frame; note when it arrived, for the speed figures. */
+    /* Look at every new frame; note when it arrived, for the speed figures.
+       Each start begins a new loop generation; older loops end by themselves. */
+    let loop = 0;
     function scanFrames() {
       if (!stream) return;
+      const generation = ++loop;
       const next = () => {
-        if (!stream) return;
+        if (!stream || generation !== loop) return;
         if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(look);
         else requestAnimationFrame(look);
       };

@@ -206,3 +206,50 @@ def test_already_used_says_when_and_by_which_desk(live, launch, world):
     page.press("#code", "Enter")
     wait_for_status(page, "already_used")
     assert "desk@theatre.fi" in page.inner_text("[data-result]")
+
+
+def test_record_at_once_never_records_a_typed_number(live, launch, world):
+    number = numbers.display(world.card.number)
+    settle()
+    page = desk_page(launch(), live)
+    page.click("[data-settings] summary")
+    page.check("#instant")
+    page.fill("#code", number)
+    page.press("#code", "Enter")
+    wait_for_status(page, "valid")
+    assert live_uses() == []
+
+
+def test_a_late_answer_never_replaces_a_newer_scan(live, launch, world):
+    blocked = factories.active_card(world.area, world.issuer)
+    cards.block_card(blocked)
+    url, blocked_url = world.url, factories.url_of(blocked)
+    settle()
+    page = desk_page(launch(), live)
+    page.click("[data-settings] summary")
+    page.check("#instant")
+    held = []
+    page.route("**/desk/check", lambda route: held.append(route) if not held else route.continue_())
+    page.fill("#code", url)
+    page.press("#code", "Enter")
+    page.wait_for_timeout(200)
+    page.keyboard.press("Escape")
+    page.fill("#code", blocked_url)
+    page.press("#code", "Enter")
+    wait_for_status(page, "blocked")
+    held[0].continue_()  # the first card's answer arrives late
+    page.wait_for_timeout(500)
+    assert page.get_attribute("[data-result] [data-status]", "data-status") == "blocked"
+    assert live_uses() == []
+
+
+def test_space_on_the_record_button_records(live, launch, world):
+    url = world.url
+    settle()
+    page = desk_page(launch(), live)
+    page.fill("#code", url)
+    page.press("#code", "Enter")
+    wait_for_status(page, "valid")
+    page.focus("[data-record-button]")
+    page.keyboard.press("Space")
+    wait_for_status(page, "recorded")
