@@ -36,9 +36,10 @@ chromium:
 test: install chromium
 	$(BIN)/pytest
 
-## Speed figures (not tests): the desk scanner in headless Chromium.
+## Speed figures (not tests): the desk scanner in headless Chromium, card stock printing.
 bench: install chromium
 	$(BIN)/python bench/desk_scan.py
+	$(BIN)/python bench/print_cards.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

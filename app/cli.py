@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from .core import accounts, cards, checkin, numbers
 from .core.exceptions import CardNotUsable, KaikuError
+from .core.printing import LAYOUTS, cards_pdf
 from .core.tokens import card_url
 from .extensions import db
 from .models import CARD_KINDS, CATEGORIES, ROLES, SITE_KINDS, Use
@@ -102,13 +103,21 @@ def create_event(venue_slug, name, day, quota):
 @click.option("--site", "site_slug", required=True, help="Issuing site.")
 @click.option("--count", required=True, type=int)
 @click.option("--json", "as_json", is_flag=True, help='Print [{"number", "url"}].')
-def issue_cards(area_code, site_slug, count, as_json):
+@click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, writable=True),
+              help="Also write the cards, print-ready, to this PDF file.")
+@click.option("--layout", type=click.Choice(LAYOUTS), default="a4", show_default=True,
+              help="a4: sheets of 10 with crop marks; card: one card a page.")
+def issue_cards(area_code, site_slug, count, as_json, pdf_file, layout):
     """Unregistered card stock, to be printed and handed to an issuer."""
     issued = _run(
         lambda: cards.issue_cards(
             accounts.find_area(area_code), accounts.find_site(site_slug), count
         )
     )
+    if pdf_file:
+        with open(pdf_file, "wb") as pdf:
+            pdf.write(cards_pdf(issued, layout))
+        click.echo(f"Wrote {len(issued)} cards ({layout}) to {pdf_file}", err=as_json)
     rows = [{"number": numbers.display(c.number), "url": card_url(c.number, c.generation)}
             for c in issued]
     if as_json:

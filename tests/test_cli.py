@@ -2,6 +2,7 @@
 
 import json
 
+import pypdfium2
 import pytest
 from sqlalchemy import select
 
@@ -9,6 +10,7 @@ from app.core import accounts, cards, checkin, numbers
 from app.extensions import db
 from app.models import ApiKey, Area, Card, Event, Site, Use, User
 from tests import factories
+from tests.scanning import decode_pdf
 
 
 @pytest.fixture
@@ -75,6 +77,18 @@ def test_issue_prints_numbers_and_urls(setup):
     result = setup("cards", "issue", "--area", "PIR", "--site", "issuer", "--count", 3)
     assert result.exit_code == 0 and result.output.count("/k/") == 3
     assert db.session.query(Card).filter_by(status="unregistered").count() == 3
+
+
+@pytest.mark.parametrize("layout, pages", [("a4", 2), ("card", 11)])
+def test_issue_writes_a_print_ready_pdf_that_scans(setup, tmp_path, layout, pages):
+    target = tmp_path / "cards.pdf"
+    result = setup("cards", "issue", "--area", "PIR", "--site", "issuer", "--count", 11,
+                   "--json", "--pdf", target, "--layout", layout)
+    assert result.exit_code == 0, result.output
+    urls = [row["url"] for row in json.loads(result.stdout)]
+    data = target.read_bytes()
+    assert len(pypdfium2.PdfDocument(data)) == pages
+    assert sorted(decode_pdf(data)) == sorted(urls)
 
 
 def test_new_code_retires_the_old_url(setup):

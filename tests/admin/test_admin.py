@@ -6,7 +6,6 @@ import re
 
 import pypdfium2
 import pytest
-import zxingcpp
 from sqlalchemy import func, select
 
 from app.core import accounts, numbers
@@ -14,6 +13,7 @@ from app.core.tokens import card_url
 from app.extensions import db
 from app.models import ApiKey, Area, AuditEntry, Batch, Card, Event, Site, User
 from tests import factories
+from tests.scanning import decode_pdf
 
 
 @pytest.fixture
@@ -37,15 +37,6 @@ def coordinator(client, world):
 def count(model, *where):
     db.session.expire_all()
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-def decode_pdf(data: bytes) -> list[str]:
-    """Every QR code on every page of a PDF, as text."""
-    found = []
-    for page in pypdfium2.PdfDocument(data):
-        image = page.render(scale=300 / 72).to_pil()
-        found += [result.text for result in zxingcpp.read_barcodes(image)]
-    return found
 
 
 class TestStock:

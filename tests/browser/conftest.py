@@ -35,9 +35,9 @@ def playwright_instance():
 
 @pytest.fixture
 def live(app, world):
-    """The app served on a free localhost port, with a desk user: yields its base URL."""
+    """The app served on a free localhost port, with every kind of staff: yields its base URL."""
     app.config["WTF_CSRF_ENABLED"] = True
-    factories.user("desk@theatre.fi", "venue", world.venue)
+    factories.staff(world)
     db.session.commit()
     with serve(app) as base_url:
         yield base_url
@@ -76,7 +76,7 @@ def desk_page(browser, base_url: str, language: str = "en", **context_options):
     }
     context = browser.new_context(**options)
     page = context.new_page()
-    log_in(page, base_url, "desk@theatre.fi", factories.PASSWORD)
+    log_in(page, base_url, factories.Staff.desk, factories.PASSWORD)
     return page
 
 

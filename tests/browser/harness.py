@@ -47,12 +47,12 @@ def serve(app):
         thread.join()
 
 
-def log_in(page, base_url: str, email: str, password: str) -> None:
+def log_in(page, base_url: str, email: str, password: str, lands_on: str = "/desk") -> None:
     page.goto(f"{base_url}/login")
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("button[type=submit].primary")
-    page.wait_for_url(f"{base_url}/desk")
+    page.wait_for_url(f"{base_url}{lands_on}")
 
 
 def scene(text: str | None, size=(640, 480)) -> Image.Image:

@@ -3,29 +3,16 @@
 import re
 
 import pytest
-import zxingcpp
-from PIL import Image
 
 from app.core import cards, numbers
 from app.extensions import db
 from app.models import Use
 from tests import factories
+from tests.scanning import decode_svg_qr
 
 
 def path_of(url: str) -> str:
     return "/k/" + url.rsplit("/k/", 1)[1]
-
-
-def decode_svg_qr(page_text: str) -> str:
-    """Rasterise the page's inline SVG QR (one square per module) and read it."""
-    svg = re.search(r'<svg class="qr" viewBox="0 0 (\d+) \d+".*?</svg>', page_text, re.S)
-    size = int(svg.group(1))
-    image = Image.new("L", (size, size), 255)
-    for x, y in re.findall(r"M(\d+) (\d+)h1v1h-1z", svg.group(0)):
-        image.putpixel((int(x), int(y)), 0)
-    image = image.resize((size * 8, size * 8), Image.NEAREST)
-    [result] = zxingcpp.read_barcodes(image)
-    return result.text
 
 
 def test_card_page_shows_a_qr_that_scans_to_the_card(client, world):

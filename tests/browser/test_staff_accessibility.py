@@ -1,0 +1,44 @@
+"""axe-core on every issuer, admin and public page, in fi, sv and en, at 360 px."""
+
+import pytest
+
+from app.core import checkin
+from tests import factories
+from tests.browser.conftest import run_axe, settle
+from tests.browser.harness import log_in
+
+PUBLIC = ["/", "/login", "/no-such-page"]
+ISSUER = ["/issuer", "/issuer/register", "/issuer/cards/{number}", "/account/password"]
+ADMIN = ["/admin", "/admin/areas", "/admin/sites", "/admin/users", "/admin/sites/theatre/keys",
+         "/admin/events", "/admin/stock", "/admin/audit"]
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_staff_and_public_pages_pass_axe(live, launch, world, language):
+    checkin.record_use(world.url, world.venue, nonce="nonce-0001")
+    number, card_path = world.card.number, "/k/" + world.url.rsplit("/k/", 1)[1]
+    settle()
+    browser = launch()
+    found = {}
+
+    def visit(pages, email=None, lands_on=None):
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale=language,
+                                      extra_http_headers={"Accept-Language": language},
+                                      bypass_csp=True)
+        page = context.new_page()
+        if email:
+            log_in(page, live, email, factories.PASSWORD, lands_on)
+        for path in pages:
+            page.goto(live + path.format(number=number))
+            assert page.get_attribute("html", "lang") == language
+            found[path] = run_axe(page)
+        if email == factories.Staff.issuer:  # a form with errors, too
+            page.goto(live + "/issuer/register")
+            page.click("form button[type=submit].primary")
+            found["/issuer/register (errors)"] = run_axe(page)
+        context.close()
+
+    visit([*PUBLIC, card_path])
+    visit(ISSUER, factories.Staff.issuer, "/issuer")
+    visit(ADMIN, factories.Staff.national, "/admin")
+    assert {path: violations for path, violations in found.items() if violations} == {}

@@ -1,0 +1,28 @@
+"""Read QR codes back the way a phone would, to prove that what we draw really scans."""
+
+import re
+
+import pypdfium2
+import zxingcpp
+from PIL import Image
+
+
+def decode_pdf(data: bytes, dpi: int = 300) -> list[str]:
+    """Every QR code on every page of a PDF, as text."""
+    found = []
+    for page in pypdfium2.PdfDocument(data):
+        image = page.render(scale=dpi / 72).to_pil()
+        found += [result.text for result in zxingcpp.read_barcodes(image)]
+    return found
+
+
+def decode_svg_qr(page_text: str) -> str:
+    """Rasterise a page's inline SVG QR (one square per module) and read it."""
+    svg = re.search(r'<svg class="qr" viewBox="0 0 (\d+) \d+".*?</svg>', page_text, re.S)
+    size = int(svg.group(1))
+    image = Image.new("L", (size, size), 255)
+    for x, y in re.findall(r"M(\d+) (\d+)h1v1h-1z", svg.group(0)):
+        image.putpixel((int(x), int(y)), 0)
+    image = image.resize((size * 8, size * 8), Image.NEAREST)
+    [result] = zxingcpp.read_barcodes(image)
+    return result.text
