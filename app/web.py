@@ -37,7 +37,8 @@ _ERROR_HINTS = {
     403: _l("Log in with an account that has access, or ask your coordinator."),
     404: _l("Check the address. A card link must be copied whole."),
     405: _l("Go back to the previous page and try again."),
-    429: _l("Wait a moment and try again."),
+    429: _l("Too many failed attempts. Wait 15 minutes and try again, or ask your coordinator "
+            "to reset your password."),
     500: _l("Try again in a moment. Nothing was saved."),
 }
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from app.extensions import db
-from app.models import Use, User
+from app.models import Card, Use, User
 from tests import factories
 
 
@@ -88,3 +88,58 @@ def test_an_unexpected_error_gets_a_friendly_page_and_json(app):
 def test_unknown_pages_are_friendly(client):
     page = client.get("/no/such/page")
     assert page.status_code == 404 and "<h1>" in page.text
+
+
+def test_login_is_locked_after_repeated_failures_per_account(app, world):
+    factories.user("desk@theatre.fi", "venue", world.venue)
+    client = app.test_client()
+    wrong = {"email": "desk@theatre.fi", "password": "not the password"}
+    assert [client.post("/login", data=wrong).status_code for _ in range(5)] == [422] * 5
+    locked = client.post("/login", data={**wrong, "password": factories.PASSWORD})
+    assert locked.status_code == 429 and "<h1>" in locked.text
+    other_address = app.test_client()
+    response = other_address.post("/login", data=wrong, environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert response.status_code == 429  # the account is locked, wherever the guesses come from
+
+
+def test_login_is_locked_per_address_across_accounts(app, world):
+    client = app.test_client()
+    statuses = [client.post("/login", data={"email": f"guess{n}@x.fi", "password": "x"}).status_code
+                for n in range(21)]
+    assert statuses[:20] == [422] * 20 and statuses[20] == 429
+
+
+def test_a_good_login_does_not_count_against_the_limit(app, world):
+    factories.user("desk@theatre.fi", "venue", world.venue)
+    client = app.test_client()
+    for _ in range(8):
+        factories.log_in(client, "desk@theatre.fi")
+        client.post("/logout")
+
+
+def test_admin_and_issuer_forms_refuse_a_missing_csrf_token(csrf_on, client, world):
+    factories.staff(world)
+    token = token_from(client.get("/login"))
+    client.post("/login", data={"email": factories.Staff.national, "password": factories.PASSWORD,
+                                "csrf_token": token})
+    assert client.post("/admin/stock", data={"site": "issuer", "count": "5"}).status_code == 400
+    assert db.session.query(Card).count() == 1
+
+
+def test_password_change_needs_the_current_password(client, world):
+    factories.user("desk@theatre.fi", "venue", world.venue)
+    factories.log_in(client, "desk@theatre.fi")
+    wrong = client.post("/account/password", data={"current": "nope", "password": "new secret words",
+                                                    "repeat": "new secret words"})
+    assert wrong.status_code == 422 and 'id="current-error"' in wrong.text
+    mismatch = client.post("/account/password", data={"current": factories.PASSWORD,
+                                                       "password": "new secret words",
+                                                       "repeat": "other words here"})
+    assert mismatch.status_code == 422 and 'id="repeat-error"' in mismatch.text
+    done = client.post("/account/password", data={"current": factories.PASSWORD,
+                                                   "password": "new secret words",
+                                                   "repeat": "new secret words"})
+    assert done.status_code == 302
+    client.post("/logout")
+    again = client.post("/login", data={"email": "desk@theatre.fi", "password": "new secret words"})
+    assert again.status_code == 302
