@@ -46,6 +46,15 @@ _ERROR_HINTS = {
 _REFUSALS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (KaikuError, 422))
 
 
+def scanner_headers(response):
+    """Pages with the camera scanner decode with WebAssembly and need the camera."""
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+        "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"
+    )
+    response.headers["Permissions-Policy"] = "camera=(self)"
+    return response
+
+
 def role_required(*roles: str):
     """Log in first; then the user's role must be one of ``roles``."""
 

@@ -13,20 +13,13 @@ from ..core import checkin
 from ..core.accounts import events_on
 from ..core.clock import local_today
 from ..core.exceptions import CardNotUsable, KaikuError
-from ..web import CONTENT_SECURITY_POLICY, role_required
+from ..web import role_required, scanner_headers
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 DEVICE_USES = 10  # how many of this device's uses the undo list keeps
 
 
-@bp.after_request
-def allow_camera_and_wasm(response):
-    """The scanner decodes with WebAssembly and needs the camera; nothing else does."""
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
-        "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"
-    )
-    response.headers["Permissions-Policy"] = "camera=(self)"
-    return response
+bp.after_request(scanner_headers)
 
 
 @bp.context_processor

@@ -12,9 +12,10 @@ from ..core.printing import LAYOUTS, cards_pdf
 from ..core.tokens import card_url
 from ..extensions import db
 from ..models import Card, Use
-from ..web import form_errors, paginate, role_required
+from ..web import form_errors, paginate, role_required, scanner_headers
 
 bp = Blueprint("issuer", __name__, url_prefix="/issuer")
+bp.after_request(scanner_headers)
 REGISTRATION_FIELDS = ("birth_year", "postcode", "children", "kind", "gender", "life_situation")
 
 

@@ -11,7 +11,6 @@
   if (!desk) return;
 
   const TEXT = JSON.parse(document.getElementById("desk-text").textContent);
-  const SAME_CODE_PAUSE_MS = 3000;
   const RETRY_MS = 2000;
   const store = {
     get: (key, fallback) => localStorage.getItem("kaiku.desk." + key) ?? fallback,
@@ -28,36 +27,6 @@
   const nextButton = $("[data-next]");
   const announcer = $("[data-announce]");
 
-  /* ---- card numbers: the same check symbol as app/core/numbers.py ---- */
-  const numbers = (() => {
-    const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    const gfMul = (a, b) => {
-      let product = 0;
-      while (b) {
-        if (b & 1) product ^= a;
-        b >>= 1;
-        a <<= 1;
-        if (a & 32) a ^= 0b100101;
-      }
-      return product;
-    };
-    const weights = [];
-    for (let i = 0, w = 1; i < 9; i++, w = gfMul(w, 2)) weights.push(w);
-    weights.reverse();
-    const normalise = (text) =>
-      text.toUpperCase().replace(/[\s\-_.]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
-    const looksLikeNumber = (text) => /^[0-9A-HJKMNP-TV-Z]{9}$/.test(normalise(text));
-    const isValid = (text) => {
-      if (!looksLikeNumber(text)) return false;
-      let total = 0;
-      [...normalise(text)].forEach((symbol, i) => {
-        total ^= gfMul(weights[i], ALPHABET.indexOf(symbol));
-      });
-      return total === 0;
-    };
-    return { normalise, looksLikeNumber, isValid };
-  })();
-  window.kaikuNumbers = numbers; // for the browser tests
 
   /* ---- feedback: colour and word come from the fragment; add sound and vibration ---- */
   let audio;
@@ -295,19 +264,8 @@
   }
   enhanceSteppers(result);
 
-  /* Typed numbers: say at once when the check symbol doesn't match. */
-  function showHint() {
-    const text = codeInput.value.trim();
-    if (!text || text.includes("/") || text.includes(".") || !numbers.looksLikeNumber(text)) {
-      codeHint.textContent = "";
-      codeHint.className = "hint";
-      return;
-    }
-    const ok = numbers.isValid(text);
-    codeHint.textContent = ok ? TEXT.numberOk : TEXT.mistyped;
-    codeHint.className = ok ? "hint hint-ok" : "hint hint-bad";
-  }
-  codeInput.addEventListener("input", showHint);
+  /* Typed numbers: say at once when the check symbol doesn't match (numbers.js). */
+  const showHint = window.kaikuNumbers.liveHint(codeInput, codeHint);
 
   /* Settings and the event, remembered on this device. */
   desk.querySelectorAll("[data-setting]").forEach((box) => {
@@ -322,190 +280,9 @@
   }
   eventSelect.addEventListener("change", () => store.set("event", eventSelect.value));
 
-  /* ---- the camera ---- */
-  const camera = (() => {
-    const section = $("[data-scanner]");
-    const viewfinder = $("[data-viewfinder]");
-    const video = $("video", section);
-    const status = $("[data-camera-status]");
-    const toggle = $("[data-camera-toggle]");
-    const switcher = $("[data-camera-switch]");
-    const torch = $("[data-torch]");
-    let stream = null;
-    let detector = null;
-    let paused = false;
-    let deviceIds = [];
-    let deviceIndex = -1;
-    let lastCode = "";
-    let lastSeen = 0;
-    let wantedOn = false;
-    let starting = false;
-
-    section.hidden = false;
-
-    async function makeDetector() {
-      const api = window.BarcodeDetectionAPI;
-      const native = window.BarcodeDetector;
-      if (native && (!api || native !== api.BarcodeDetector)) {
-        try {
-          if ((await native.getSupportedFormats()).includes("qr_code")) {
-            return new native({ formats: ["qr_code"] });
-          }
-        } catch (error) {
-          /* fall back to the polyfill */
-        }
-      }
-      const wasmUrl = desk.dataset.wasmUrl;
-      api.prepareZXingModule({
-        overrides: { locateFile: (path, prefix) => (path.endsWith(".wasm") ? wasmUrl : prefix + path) },
-        fireImmediately: true,
-      });
-      return new api.BarcodeDetector({ formats: ["qr_code"] });
-    }
-
-    function say(text) {
-      status.textContent = text;
-    }
-
-    async function start() {
-      if (starting || stream) return;
-      wantedOn = true;
-      store.set("camera", "on");
-      if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-        say(window.isSecureContext ? TEXT.cameraMissing : TEXT.cameraInsecure);
-        return;
-      }
-      say(TEXT.cameraStarting);
-      starting = true;
-      try {
-        detector = detector || (await makeDetector());
-        const video_constraints = deviceIndex >= 0
-          ? { deviceId: { exact: deviceIds[deviceIndex] } }
-          : { facingMode: { ideal: "environment" } };
-        stream = await navigator.mediaDevices.getUserMedia({
-          video: { ...video_constraints, width: { ideal: 1280 }, height: { ideal: 720 } },
-          audio: false,
-        });
-      } catch (error) {
-        starting = false;
-        stream = null;
-        const name = error && error.name;
-        say(
-          name === "NotAllowedError" || name === "SecurityError" ? TEXT.cameraDenied
-            : name === "NotFoundError" || name === "OverconstrainedError" ? TEXT.cameraMissing
-            : TEXT.cameraFailed,
-        );
-        toggle.textContent = TEXT.startCamera;
-        return;
-      }
-      starting = false;
-      if (!wantedOn) {
-        stop(); // stopped while the camera was starting
-        return;
-      }
-      video.srcObject = stream;
-      await video.play().catch(() => {});
-      viewfinder.hidden = false;
-      toggle.textContent = TEXT.stopCamera;
-      say(TEXT.cameraOn);
-      await offerSwitchAndTorch();
-      scanFrames();
-    }
-
-    function stop(remember = true) {
-      if (remember) {
-        wantedOn = false;
-        store.set("camera", "off");
-      }
-      if (stream) stream.getTracks().forEach((track) => track.stop());
-      stream = null;
-      video.srcObject = null;
-      viewfinder.hidden = true;
-      torch.hidden = true;
-      switcher.hidden = true;
-      toggle.textContent = TEXT.startCamera;
-      if (remember) say(TEXT.cameraOff);
-    }
-
-    async function offerSwitchAndTorch() {
-      const devices = await navigator.mediaDevices.enumerateDevices();
-      deviceIds = devices.filter((d) => d.kind === "videoinput").map((d) => d.deviceId);
-      switcher.hidden = deviceIds.length < 2;
-      const track = stream.getVideoTracks()[0];
-      const settings = track.getSettings ? track.getSettings() : {};
-      if (deviceIndex < 0) deviceIndex = Math.max(0, deviceIds.indexOf(settings.deviceId));
-      const capabilities = track.getCapabilities ? track.getCapabilities() : {};
-      torch.hidden = !capabilities.torch;
-      torch.setAttribute("aria-pressed", "false");
-    }
-
-    /* Look at every new frame; note when it arrived, for the speed figures.
-       Each start begins a new loop generation; older loops end by themselves. */
-    let loop = 0;
-    function scanFrames() {
-      if (!stream) return;
-      const generation = ++loop;
-      const next = () => {
-        if (!stream || generation !== loop) return;
-        if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(look);
-        else requestAnimationFrame(look);
-      };
-      const look = async () => {
-        const frameTime = performance.now();
-        if (!paused && !document.hidden && video.readyState >= 2) {
-          try {
-            const codes = await detector.detect(video);
-            if (codes.length) found(codes[0].rawValue, frameTime);
-          } catch (error) {
-            /* a frame that can't be read: try the next one */
-          }
-        }
-        next();
-      };
-      next();
-    }
-
-    function found(code, frameTime) {
-      const now = performance.now();
-      if (paused || (code === lastCode && now - lastSeen < SAME_CODE_PAUSE_MS)) return;
-      lastCode = code;
-      lastSeen = now;
-      check(code, frameTime);
-    }
-
-    toggle.addEventListener("click", () => (stream || starting ? stop() : start()));
-    switcher.addEventListener("click", () => {
-      deviceIndex = (deviceIndex + 1) % deviceIds.length;
-      stop(false);
-      start();
-    });
-    torch.addEventListener("click", async () => {
-      const on = torch.getAttribute("aria-pressed") !== "true";
-      try {
-        await stream.getVideoTracks()[0].applyConstraints({ advanced: [{ torch: on }] });
-        torch.setAttribute("aria-pressed", String(on));
-      } catch (error) {
-        torch.hidden = true;
-      }
-    });
-    document.addEventListener("visibilitychange", () => {
-      if (document.hidden && stream) {
-        stop(false);
-        say(TEXT.cameraPaused);
-      } else if (!document.hidden && wantedOn && !stream) {
-        start();
-      }
-    });
-
-    if (store.get("camera", "on") === "on") start();
-    else say(TEXT.cameraOff);
-
-    return {
-      pause: () => (paused = true),
-      resume: () => {
-        paused = false;
-        lastSeen = performance.now(); // the card just shown may still be in view
-      },
-    };
-  })();
+  /* ---- the camera (static/js/scanner.js) ---- */
+  const camera = window.KaikuScanner.attach($("[data-scanner]"), {
+    name: "desk",
+    onCode: (code, frameTime) => check(code, frameTime),
+  });
 })();
