@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations messages chromium bench clean
+.PHONY: run test install translations messages chromium bench reset-db clean
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test: install chromium
 bench: install chromium
 	$(BIN)/python bench/desk_scan.py
 	$(BIN)/python bench/print_cards.py
+
+## Start the demo database afresh (after the models changed, for instance).
+reset-db:
+	rm -f instance/kaiku.sqlite3 instance/kaiku.sqlite3-wal instance/kaiku.sqlite3-shm
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -11,17 +11,19 @@ from .extensions import db
 from .models import Area
 
 DEMO_PASSWORD = "kaiku-demo-2026"
-DEMO_USERS = (
-    ("admin@kaiku.test", "admin", None),
-    ("issuer@kaiku.test", "issuer", "tampere-social"),
-    ("desk@kaiku.test", "venue", "tampere-theatre"),
-    ("course@kaiku.test", "venue", "sampola-college"),
+DEMO_USERS = (  # e-mail, role, site, area
+    ("admin@kaiku.test", "admin", None, None),
+    ("coordinator@kaiku.test", "admin", None, "PIR"),
+    ("issuer@kaiku.test", "issuer", "tampere-social", None),
+    ("desk@kaiku.test", "venue", "tampere-theatre", None),
+    ("course@kaiku.test", "venue", "sampola-college", None),
 )
 
 
 def seed_demo() -> list[str]:
     """Create the demo registry unless it exists; return lines to print."""
-    logins = [f"  {email} / {DEMO_PASSWORD} ({role})" for email, role, _ in DEMO_USERS]
+    logins = [f"  {email} / {DEMO_PASSWORD} ({role}{', area ' + area if area else ''})"
+              for email, role, _, area in DEMO_USERS]
     if db.session.scalar(select(Area).where(Area.code == "PIR")) is not None:
         return ["Demo data already loaded. Logins:", *logins]
 
@@ -35,8 +37,9 @@ def seed_demo() -> list[str]:
                          kind="venue", category="education")
     accounts.create_site("helsinki-museum", "Helsingin kaupunginmuseo", area_code="UUS",
                          kind="venue", category="culture")
-    for email, role, site in DEMO_USERS:
-        accounts.create_user(email, role=role, password=DEMO_PASSWORD, site_slug=site)
+    for email, role, site, area in DEMO_USERS:
+        accounts.create_user(email, role=role, password=DEMO_PASSWORD, site_slug=site,
+                             area_code=area)
     _, api_key = accounts.create_api_key("tampere-theatre")
     today = local_today()
     event = accounts.create_event("tampere-theatre", "Iltanäytös", date=today, quota=20)
