@@ -80,6 +80,12 @@ def desk_page(browser, base_url: str, language: str = "en", **context_options):
     return page
 
 
+def enter_code(page, code: str):
+    """Type (or let a keyboard scanner type) a code into the desk and press Enter."""
+    page.fill("#code", code)
+    page.press("#code", "Enter")
+
+
 def run_axe(page) -> list[dict]:
     """WCAG 2.1 A/AA violations on the page as it is now (needs bypass_csp)."""
     if not page.evaluate("typeof axe !== 'undefined'"):

@@ -4,12 +4,7 @@ import pytest
 
 from app.core import cards
 from tests import factories
-from tests.browser.conftest import desk_page, run_axe, settle
-
-
-def scan(page, code):
-    page.fill("#code", code)
-    page.press("#code", "Enter")
+from tests.browser.conftest import desk_page, enter_code, run_axe, settle
 
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
@@ -27,17 +22,17 @@ def test_desk_and_every_result_screen_pass_axe(live, launch, world, language):
         page.wait_for_selector(f'[data-result] [data-status="{status}"]')
         screens[name] = run_axe(page)
 
-    screen("valid", "valid", lambda: scan(page, url))
+    screen("valid", "valid", lambda: enter_code(page, url))
     screen("recorded", "recorded", lambda: page.click("[data-record-button]"))
     page.click("[data-next]")
-    screen("already_used", "already_used", lambda: scan(page, url))
+    screen("already_used", "already_used", lambda: enter_code(page, url))
     page.click("[data-next]")
-    screen("blocked", "blocked", lambda: scan(page, blocked_url))
+    screen("blocked", "blocked", lambda: enter_code(page, blocked_url))
     page.click("[data-next]")
-    screen("invalid", "invalid", lambda: scan(page, "K7Q-4MZ-R2X"))
+    screen("invalid", "invalid", lambda: enter_code(page, "K7Q-4MZ-R2X"))
     page.click("[data-next]")
     page.route("**/desk/check", lambda route: route.abort("internetdisconnected"))
-    screen("offline", "offline", lambda: scan(page, url))
+    screen("offline", "offline", lambda: enter_code(page, url))
 
     assert {name: found for name, found in screens.items() if found} == {}
 

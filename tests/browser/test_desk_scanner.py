@@ -8,7 +8,7 @@ from app.core.tokens import make_token
 from app.extensions import db
 from app.models import Use
 from tests import factories
-from tests.browser.conftest import desk_page, settle
+from tests.browser.conftest import desk_page, enter_code, settle
 
 RESULT = "[data-result] [data-status]"
 
@@ -83,8 +83,7 @@ def test_typed_number_with_a_typo_is_flagged_before_sending(live, launch, world)
     page.wait_for_selector(".hint-bad")
     page.fill("#code", number.lower())
     page.wait_for_selector(".hint-ok")
-    page.fill("#code", typo)
-    page.press("#code", "Enter")
+    enter_code(page, typo)
     wait_for_status(page, "invalid")
     assert page.get_attribute(RESULT, "data-reason") == "mistyped"
 
@@ -111,8 +110,7 @@ def test_network_failure_during_record_retries_and_records_once(live, launch, wo
             route.continue_()
 
     page.route("**/desk/uses", lose_first_answer)
-    page.fill("#code", url)
-    page.press("#code", "Enter")
+    enter_code(page, url)
     wait_for_status(page, "valid")
     page.click("[data-record-button]")
     wait_for_status(page, "offline")
@@ -126,8 +124,7 @@ def test_undo_from_the_result_screen(live, launch, world):
     url = world.url
     settle()
     page = desk_page(launch(), live)
-    page.fill("#code", url)
-    page.press("#code", "Enter")
+    enter_code(page, url)
     wait_for_status(page, "valid")
     page.click("[data-record-button]")
     wait_for_status(page, "recorded")
@@ -146,8 +143,7 @@ def test_without_a_camera_typing_still_works(live, launch, world):
     )
     status = page.inner_text("[data-camera-status]")
     assert "type" in status.lower()  # denied or missing: both point to typing
-    page.fill("#code", url)
-    page.press("#code", "Enter")
+    enter_code(page, url)
     wait_for_status(page, "valid")
 
 
@@ -184,8 +180,7 @@ def test_record_at_once_setting_records_the_holder_on_scan(live, launch, world):
     page.check("#instant")
     page.reload()
     assert page.is_checked("#instant")  # remembered on this device
-    page.fill("#code", url)
-    page.press("#code", "Enter")
+    enter_code(page, url)
     wait_for_status(page, "recorded")
     assert live_uses() == [(card_id, 0, 0)]
 
@@ -195,15 +190,13 @@ def test_already_used_says_when_and_by_which_desk(live, launch, world):
     settle()
     page = desk_page(launch(), live)
     for _ in range(2):
-        page.fill("#code", url)
-        page.press("#code", "Enter")
+        enter_code(page, url)
         page.wait_for_selector("[data-result] [data-status]")
         if page.locator("[data-record-button]").count():
             page.click("[data-record-button]")
             wait_for_status(page, "recorded")
         page.click("[data-next]")
-    page.fill("#code", url)
-    page.press("#code", "Enter")
+    enter_code(page, url)
     wait_for_status(page, "already_used")
     assert "desk@theatre.fi" in page.inner_text("[data-result]")
 
@@ -214,8 +207,7 @@ def test_record_at_once_never_records_a_typed_number(live, launch, world):
     page = desk_page(launch(), live)
     page.click("[data-settings] summary")
     page.check("#instant")
-    page.fill("#code", number)
-    page.press("#code", "Enter")
+    enter_code(page, number)
     wait_for_status(page, "valid")
     assert live_uses() == []
 
@@ -230,12 +222,10 @@ def test_a_late_answer_never_replaces_a_newer_scan(live, launch, world):
     page.check("#instant")
     held = []
     page.route("**/desk/check", lambda route: held.append(route) if not held else route.continue_())
-    page.fill("#code", url)
-    page.press("#code", "Enter")
+    enter_code(page, url)
     page.wait_for_timeout(200)
     page.keyboard.press("Escape")
-    page.fill("#code", blocked_url)
-    page.press("#code", "Enter")
+    enter_code(page, blocked_url)
     wait_for_status(page, "blocked")
     held[0].continue_()  # the first card's answer arrives late
     page.wait_for_timeout(500)
@@ -247,8 +237,7 @@ def test_space_on_the_record_button_records(live, launch, world):
     url = world.url
     settle()
     page = desk_page(launch(), live)
-    page.fill("#code", url)
-    page.press("#code", "Enter")
+    enter_code(page, url)
     wait_for_status(page, "valid")
     page.focus("[data-record-button]")
     page.keyboard.press("Space")
