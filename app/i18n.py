@@ -1,4 +1,5 @@
-"""Language: a visible switcher (remembered in a cookie), else Accept-Language."""
+"""Language: ?lang= (the card page, which sets no cookie), else the switcher's
+remembered choice (a cookie), else Accept-Language."""
 
 from flask import has_request_context, request
 
@@ -10,9 +11,9 @@ COOKIE = "lang"
 def select_locale() -> str | None:
     if not has_request_context():
         return None  # the CLI speaks the default language
-    chosen = request.cookies.get(COOKIE)
-    if chosen in LANGUAGES:
-        return chosen
+    for chosen in (request.args.get("lang"), request.cookies.get(COOKIE)):
+        if chosen in LANGUAGES:
+            return chosen
     return request.accept_languages.best_match(LANGUAGES) or "fi"
 
 

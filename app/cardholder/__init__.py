@@ -1,37 +1,102 @@
 """The card itself, at the URL its QR carries: /k/<token>.
 
-Anyone holding the link sees the card (the token is the secret); a logged-in
-venue user also sees the desk's verdict and can record the use right here.
+Anyone holding the link sees the card (the token is the secret); no login and
+no cookie is needed. The page works without JavaScript; with it, a service
+worker keeps the card for offline use and the status is refreshed when online.
+A logged-in venue user also sees the desk's verdict and can record the use.
 """
 
-from flask import Blueprint, abort, render_template
+import hashlib
+
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
-from ..core import checkin
-from ..core.clock import local_today
+from ..core import checkin, numbers
+from ..core.clock import utcnow
+from ..core.printing import cards_pdf
 from ..core.tokens import card_url
 from ..desk import todays_events
 
-bp = Blueprint("cardholder", __name__)
+bp = Blueprint("cardholder", __name__, url_prefix="/k")
+NOT_CACHED = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 
-@bp.get("/k/<path:token>")
-def card(token: str):
+def _card_or_404(token: str):
     card, _ = checkin.card_for_token(token)
     if card is None:
         abort(404)
+    return card
+
+
+def _status(card) -> dict:
+    """What the holder's page says about the card now."""
+    state = checkin.card_state(card)
+    return {"card": card, "state": state, "usable": state == "valid", "checked_at": utcnow()}
+
+
+@bp.get("/<token>")
+def card(token: str):
+    card = _card_or_404(token)
     verdict = None
     if current_user.is_authenticated and current_user.role == "venue":
         _, picked = todays_events(current_user.site)
         verdict = checkin.judge(card, current_user.site, picked)
-    expired = card.status == "active" and card.valid_until < local_today()
     page = render_template(
         "cardholder/card.html",
-        card=card,
-        expired=expired,
-        usable=card.status == "active" and not expired,
         url=card_url(card.number, card.generation),
         token=token,
         verdict=verdict,
+        **_status(card),
     )
-    return page, 200, {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+    return page, 200, NOT_CACHED
+
+
+@bp.get("/<token>/status")
+def status(token: str):
+    """The status part of the card page, for the page's script to refresh."""
+    return render_template("cardholder/_status.html", **_status(_card_or_404(token))), 200, NOT_CACHED
+
+
+@bp.get("/<token>/card.pdf")
+def print_card(token: str):
+    """The card on an A4 page with crop marks, to print at home."""
+    card = _card_or_404(token)
+    if checkin.card_state(card) != "valid":
+        abort(404)
+    return cards_pdf([card], "a4"), 200, {
+        **NOT_CACHED,
+        "Content-Type": "application/pdf",
+        "Content-Disposition": f'inline; filename="kaikukortti-{card.number}.pdf"',
+    }
+
+
+@bp.get("/<token>/manifest.webmanifest")
+def manifest(token: str):
+    """Lets the holder add this card to the home screen as an app."""
+    card = _card_or_404(token)
+    icons = [
+        {"src": url_for("static", filename=f"icons/{name}"), "sizes": size, "type": "image/png",
+         **({"purpose": "maskable"} if "maskable" in name else {})}
+        for name, size in (("icon-192.png", "192x192"), ("icon-512.png", "512x512"),
+                           ("icon-maskable-512.png", "512x512"))
+    ]
+    return {
+        "name": f"Kaikukortti {numbers.display(card.number)}",
+        "short_name": "Kaikukortti",
+        "start_url": url_for("cardholder.card", token=token),
+        "scope": url_for("cardholder.card", token=token),
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#00527a",
+        "icons": icons,
+    }, 200, {"Content-Type": "application/manifest+json", **NOT_CACHED}
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """Keeps the shell (CSS, script, icons) and each opened card for offline use."""
+    shell = [url_for("static", filename=name) for name in
+             ("css/kaiku.css", "js/card.js", "icons/icon-192.png", "favicon.svg")]
+    version = hashlib.sha256(" ".join(shell).encode()).hexdigest()[:12]
+    script = render_template("cardholder/sw.js", shell=shell, version=version)
+    return script, 200, {"Content-Type": "text/javascript", "Cache-Control": "no-cache"}

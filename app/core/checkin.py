@@ -141,15 +141,25 @@ def _card_by_number(number: str) -> Card | None:
     return db.session.scalar(select(Card).where(Card.number == number))
 
 
+def card_state(card: Card) -> str:
+    """The card's own standing today, before any venue's rules: ``valid``,
+    ``unregistered``, ``blocked``, ``replaced``, ``not_yet_valid`` or ``expired``."""
+    if card.status != "active":
+        return card.status
+    today = local_today()
+    if today < card.valid_from:
+        return "not_yet_valid"
+    if today > card.valid_until:
+        return "expired"
+    return "valid"
+
+
 def judge(card: Card, venue: Site, event: Event | None, typed: bool = False) -> Verdict:
     """The registry's answer for this card at this venue (and event) today."""
     today = local_today()
-    if card.status in ("unregistered", "blocked", "replaced"):
-        return Verdict(card.status, card, typed, event=event)
-    if today < card.valid_from:
-        return Verdict("not_yet_valid", card, typed, event=event)
-    if today > card.valid_until:
-        return Verdict("expired", card, typed, event=event)
+    state = card_state(card)
+    if state != "valid":
+        return Verdict(state, card, typed, event=event)
     last_use = _active_use(card, venue, event, today)
     if last_use is not None:
         return Verdict("already_used", card, typed, event=event, last_use=last_use)

@@ -14,6 +14,18 @@ def index():
     return render_template("public/index.html")
 
 
+@bp.get("/accessibility")
+def accessibility():
+    """The accessibility statement the Act on the Provision of Digital Services asks for."""
+    return render_template("public/accessibility.html")
+
+
+@bp.get("/privacy")
+def privacy():
+    """What the registry stores, and what it never stores."""
+    return render_template("public/privacy.html")
+
+
 @bp.get("/lang/<code>")
 def set_language(code: str):
     """Remember the chosen language for a year and go back where the user was."""

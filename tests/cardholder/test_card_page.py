@@ -8,7 +8,7 @@ from app.core import cards, numbers
 from app.extensions import db
 from app.models import Use
 from tests import factories
-from tests.scanning import decode_svg_qr
+from tests.scanning import decode_pdf, decode_svg_qr
 
 
 def path_of(url: str) -> str:
@@ -29,7 +29,7 @@ def test_card_page_shows_validity_children_and_status_but_nothing_else(client, w
     db.session.commit()
     page = client.get(path_of(world.url), headers={"Accept-Language": "en"})
     assert "Valid until" in page.text and "Children included" in page.text
-    assert "Active" in page.text
+    assert "<dd>Valid</dd>" in page.text
     assert "1957" not in page.text and "33720" not in page.text
     assert 'action="/desk/uses"' not in page.text  # no desk controls for the public
 
@@ -42,7 +42,7 @@ def test_unusable_card_shows_why_and_no_qr(client, world, change):
         factories.shift_validity(world.card, -400)
     page = client.get(path_of(world.url))
     assert page.status_code == 200
-    assert '<svg class="qr"' not in page.text
+    assert '<svg class="qr"' not in page.text or "data-qr hidden" in page.text
     assert 'class="card-warning"' in page.text
 
 
@@ -74,3 +74,64 @@ def test_a_logged_in_desk_sees_the_verdict_and_can_record(client, world):
     use = db.session.query(Use).one()
     assert (use.card_id, use.children, use.venue_id) == (world.card.id, 1, world.venue.id)
     assert 'data-status="already_used"' in client.get(path_of(world.url)).text
+
+
+def test_viewing_a_card_sets_no_cookie(client, world):
+    for suffix in ("", "?lang=sv", "/status", "/manifest.webmanifest"):
+        response = client.get(path_of(world.url) + suffix)
+        assert response.status_code == 200, suffix
+        assert "Set-Cookie" not in response.headers, suffix
+
+
+def test_the_language_switch_on_the_card_is_a_link_not_a_cookie(client, world):
+    page = client.get(path_of(world.url) + "?lang=sv")
+    assert '<html lang="sv">' in page.text
+    assert f'href="{path_of(world.url)}?lang=en"' in page.text
+
+
+def test_status_fragment_follows_the_registry(client, world):
+    status = client.get(path_of(world.url) + "/status")
+    assert 'data-usable="yes"' in status.text and "data-checked-at" in status.text
+    cards.block_card(world.card)
+    status = client.get(path_of(world.url) + "/status")
+    assert 'data-usable="no"' in status.text and 'class="card-warning"' in status.text
+
+
+def test_print_at_home_pdf_scans_to_the_card(client, world):
+    response = client.get(path_of(world.url) + "/card.pdf")
+    assert response.mimetype == "application/pdf"
+    assert decode_pdf(response.data) == [world.url]
+    cards.block_card(world.card)
+    assert client.get(path_of(world.url) + "/card.pdf").status_code == 404
+
+
+def test_manifest_and_service_worker_make_it_an_app(client, world):
+    manifest = client.get(path_of(world.url) + "/manifest.webmanifest").get_json()
+    assert manifest["start_url"] == path_of(world.url)
+    assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
+    for icon in manifest["icons"]:
+        assert client.get(icon["src"]).status_code == 200
+    worker = client.get("/k/sw.js")
+    assert worker.mimetype == "text/javascript"
+    assert "/static/css/kaiku.css?v=" in worker.text and "caches.open" in worker.text
+
+
+def test_replaced_card_tells_the_holder_to_ask_for_the_new_one(client, world):
+    [new] = factories.stock(world.area, world.issuer)
+    cards.replace_card(world.card, new)
+    page = client.get(path_of(world.url))
+    assert "data-qr" not in page.text
+    assert new.number not in page.text and numbers.display(new.number) not in page.text
+
+
+@pytest.mark.parametrize("path", ["/", "/accessibility", "/privacy"])
+def test_public_pages_in_three_languages(client, path):
+    for language, word in (("fi", "Saavutettavuus"), ("sv", "Tillgänglighet"), ("en", "Accessibility")):
+        page = client.get(path, headers={"Accept-Language": language})
+        assert page.status_code == 200 and f'<html lang="{language}">' in page.text
+        assert word in page.text  # the footer's link, at least
+
+
+def test_accessibility_statement_names_the_feedback_channel_and_authority(client):
+    page = client.get("/accessibility", headers={"Accept-Language": "en"}).text
+    assert "mailto:" in page and "Traficom" in page and "WCAG 2.1" in page

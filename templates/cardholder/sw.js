@@ -1,0 +1,51 @@
+/* Kaiku card service worker: the card opens with no network at all. */
+const SHELL = "kaiku-shell-{{ version }}";
+const CARDS = "kaiku-cards";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll({{ shell|tojson }})));
+  self.skipWaiting();
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys
+        .filter((key) => key.startsWith("kaiku-shell-") && key !== SHELL)
+        .map((key) => caches.delete(key))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+/* The card page: the network first (the registry decides), the last copy without it. */
+async function cardPage(request) {
+  const cache = await caches.open(CARDS);
+  try {
+    const response = await fetch(request, { cache: "no-store" });
+    if (response.ok) await cache.put(request, response.clone());
+    return response;
+  } catch (error) {
+    const copy = await cache.match(request, { ignoreSearch: false });
+    if (copy) return copy;
+    throw error;
+  }
+}
+
+/* Static files have content-hashed URLs: a stored copy is always right. */
+async function staticFile(request) {
+  const copy = await caches.match(request);
+  if (copy) return copy;
+  const response = await fetch(request);
+  if (response.ok) (await caches.open(SHELL)).put(request, response.clone());
+  return response;
+}
+
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (event.request.mode === "navigate" && url.pathname.startsWith("/k/")) {
+    event.respondWith(cardPage(event.request));
+  } else if (url.pathname.startsWith("/static/")) {
+    event.respondWith(staticFile(event.request));
+  }
+});
