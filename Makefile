@@ -36,9 +36,10 @@ chromium:
 test: install chromium
 	$(BIN)/pytest
 
-## Speed figures (not tests): the desk scanner in headless Chromium, card stock printing.
+## Speed figures (not tests): the desk scanner and the phone card in headless Chromium, printing.
 bench: install chromium
 	$(BIN)/python bench/desk_scan.py
+	$(BIN)/python bench/card_page.py
 	$(BIN)/python bench/print_cards.py
 
 ## Start the demo database afresh (after the models changed, for instance).

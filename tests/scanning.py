@@ -21,8 +21,9 @@ def decode_svg_qr(page_text: str) -> str:
     svg = re.search(r'<svg class="qr" viewBox="0 0 (\d+) \d+".*?</svg>', page_text, re.S)
     size = int(svg.group(1))
     image = Image.new("L", (size, size), 255)
-    for x, y in re.findall(r"M(\d+) (\d+)h1v1h-1z", svg.group(0)):
-        image.putpixel((int(x), int(y)), 0)
+    for x, y, length in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\d+z", svg.group(0)):
+        for column in range(int(x), int(x) + int(length)):
+            image.putpixel((column, int(y)), 0)
     image = image.resize((size * 8, size * 8), Image.NEAREST)
     [result] = zxingcpp.read_barcodes(image)
     return result.text

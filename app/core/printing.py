@@ -8,7 +8,7 @@ from fpdf import FPDF
 
 from ..models import Card
 from . import numbers
-from .qr import qr_matrix
+from .qr import dark_runs, qr_matrix
 from .tokens import card_url
 
 CARD_W, CARD_H = 85.6, 54.0  # ISO/IEC 7810 ID-1, millimetres
@@ -26,15 +26,8 @@ def _latin1(text: str) -> str:
 def _draw_qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
     matrix = qr_matrix(data)
     module = size / len(matrix)
-    for row, cells in enumerate(matrix):
-        start = None
-        for column, dark in enumerate([*cells, False]):
-            if dark and start is None:
-                start = column
-            elif not dark and start is not None:
-                pdf.rect(x + start * module, y + row * module, (column - start) * module,
-                         module, style="F")
-                start = None
+    for row, column, length in dark_runs(matrix):
+        pdf.rect(x + column * module, y + row * module, length * module, module, style="F")
 
 
 def _draw_card(pdf: FPDF, card: Card, x: float, y: float) -> None:

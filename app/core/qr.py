@@ -16,14 +16,23 @@ def qr_matrix(data: str) -> list[list[bool]]:
     return code.get_matrix()
 
 
+def dark_runs(matrix: list[list[bool]]):
+    """(row, first column, length) of each horizontal run of dark modules."""
+    for y, row in enumerate(matrix):
+        start = None
+        for x, dark in enumerate([*row, False]):
+            if dark and start is None:
+                start = x
+            elif not dark and start is not None:
+                yield y, start, x - start
+                start = None
+
+
 def qr_svg(data: str, label: str) -> Markup:
     matrix = qr_matrix(data)
     size = len(matrix)
     dark = "".join(
-        f"M{x} {y}h1v1h-1z"
-        for y, row in enumerate(matrix)
-        for x, on in enumerate(row)
-        if on
+        f"M{x} {y}h{length}v1h-{length}z" for y, x, length in dark_runs(matrix)
     )
     return Markup(
         f'<svg class="qr" viewBox="0 0 {size} {size}" role="img" aria-label="{escape(label)}" '

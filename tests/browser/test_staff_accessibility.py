@@ -1,4 +1,5 @@
-"""axe-core on every issuer, admin and public page, in fi, sv and en, at 360 px."""
+"""axe-core on every issuer, admin and public page, in fi, sv and en, at 360 px;
+the public pages and the card also at 200 % zoom."""
 
 import pytest
 
@@ -7,7 +8,7 @@ from tests import factories
 from tests.browser.conftest import run_axe, settle
 from tests.browser.harness import log_in
 
-PUBLIC = ["/", "/login", "/no-such-page"]
+PUBLIC = ["/", "/login", "/accessibility", "/privacy", "/no-such-page"]
 ISSUER = ["/issuer", "/issuer/register", "/issuer/cards/{number}", "/account/password"]
 ADMIN = ["/admin", "/admin/areas", "/admin/sites", "/admin/users", "/admin/sites/theatre/keys",
          "/admin/events", "/admin/stock", "/admin/audit"]
@@ -21,7 +22,7 @@ def test_staff_and_public_pages_pass_axe(live, launch, world, language):
     browser = launch()
     found = {}
 
-    def visit(pages, email=None, lands_on=None):
+    def visit(pages, email=None, lands_on=None, zoom=None):
         context = browser.new_context(viewport={"width": 360, "height": 740}, locale=language,
                                       extra_http_headers={"Accept-Language": language},
                                       bypass_csp=True)
@@ -31,7 +32,9 @@ def test_staff_and_public_pages_pass_axe(live, launch, world, language):
         for path in pages:
             page.goto(live + path.format(number=number))
             assert page.get_attribute("html", "lang") == language
-            found[path] = run_axe(page)
+            if zoom:
+                page.evaluate("z => { document.documentElement.style.zoom = z; }", zoom)
+            found[f"{path} {zoom or ''}"] = run_axe(page)
         if email == factories.Staff.issuer:  # a form with errors, too
             page.goto(live + "/issuer/register")
             page.click("form button[type=submit].primary")
@@ -39,6 +42,7 @@ def test_staff_and_public_pages_pass_axe(live, launch, world, language):
         context.close()
 
     visit([*PUBLIC, card_path])
+    visit([*PUBLIC, card_path], zoom="200%")
     visit(ISSUER, factories.Staff.issuer, "/issuer")
     visit(ADMIN, factories.Staff.national, "/admin")
     assert {path: violations for path, violations in found.items() if violations} == {}
