@@ -103,10 +103,19 @@ def create_event(venue_slug, name, day, quota):
 @click.option("--site", "site_slug", required=True, help="Issuing site.")
 @click.option("--count", required=True, type=int)
 @click.option("--json", "as_json", is_flag=True, help='Print [{"number", "url"}].')
-@click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, writable=True),
-              help="Also write the cards, print-ready, to this PDF file.")
-@click.option("--layout", type=click.Choice(LAYOUTS), default="a4", show_default=True,
-              help="a4: sheets of 10 with crop marks; card: one card a page.")
+@click.option(
+    "--pdf",
+    "pdf_file",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write the cards, print-ready, to this PDF file.",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(LAYOUTS),
+    default="a4",
+    show_default=True,
+    help="a4: sheets of 10 with crop marks; card: one card a page.",
+)
 def issue_cards(area_code, site_slug, count, as_json, pdf_file, layout):
     """Unregistered card stock, to be printed and handed to an issuer."""
     issued = _run(
@@ -118,8 +127,10 @@ def issue_cards(area_code, site_slug, count, as_json, pdf_file, layout):
         with open(pdf_file, "wb") as pdf:
             pdf.write(cards_pdf(issued, layout))
         click.echo(f"Wrote {len(issued)} cards ({layout}) to {pdf_file}", err=as_json)
-    rows = [{"number": numbers.display(c.number), "url": card_url(c.number, c.generation)}
-            for c in issued]
+    rows = [
+        {"number": numbers.display(c.number), "url": card_url(c.number, c.generation)}
+        for c in issued
+    ]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
@@ -159,7 +170,9 @@ def block_card(number):
 def new_code(number):
     """Retire the card's QR code and print the new one."""
     card = _run(lambda: cards.new_code(cards.find_card(number)))
-    click.echo(f"New code for {numbers.display(card.number)}: {card_url(card.number, card.generation)}")
+    click.echo(
+        f"New code for {numbers.display(card.number)}: {card_url(card.number, card.generation)}"
+    )
 
 
 @cards_cli.command("show")

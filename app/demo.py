@@ -22,35 +22,49 @@ DEMO_USERS = (  # e-mail, role, site, area
 
 def seed_demo() -> list[str]:
     """Create the demo registry unless it exists; return lines to print."""
-    logins = [f"  {email} / {DEMO_PASSWORD} ({role}{', area ' + area if area else ''})"
-              for email, role, _, area in DEMO_USERS]
+    logins = [
+        f"  {email} / {DEMO_PASSWORD} ({role}{', area ' + area if area else ''})"
+        for email, role, _, area in DEMO_USERS
+    ]
     if db.session.scalar(select(Area).where(Area.code == "PIR")) is not None:
         return ["Demo data already loaded. Logins:", *logins]
 
     accounts.create_area("PIR", "Pirkanmaa")
     accounts.create_area("UUS", "Uusimaa")
-    accounts.create_site("tampere-social", "Tampereen sosiaalipalvelut", area_code="PIR",
-                         kind="issuer")
-    accounts.create_site("tampere-theatre", "Tampereen Teatteri", area_code="PIR",
-                         kind="venue", category="culture")
-    accounts.create_site("sampola-college", "Sampolan kansalaisopisto", area_code="PIR",
-                         kind="venue", category="education")
-    accounts.create_site("helsinki-museum", "Helsingin kaupunginmuseo", area_code="UUS",
-                         kind="venue", category="culture")
+    accounts.create_site(
+        "tampere-social", "Tampereen sosiaalipalvelut", area_code="PIR", kind="issuer"
+    )
+    accounts.create_site(
+        "tampere-theatre", "Tampereen Teatteri", area_code="PIR", kind="venue", category="culture"
+    )
+    accounts.create_site(
+        "sampola-college",
+        "Sampolan kansalaisopisto",
+        area_code="PIR",
+        kind="venue",
+        category="education",
+    )
+    accounts.create_site(
+        "helsinki-museum",
+        "Helsingin kaupunginmuseo",
+        area_code="UUS",
+        kind="venue",
+        category="culture",
+    )
     for email, role, site, area in DEMO_USERS:
-        accounts.create_user(email, role=role, password=DEMO_PASSWORD, site_slug=site,
-                             area_code=area)
+        accounts.create_user(
+            email, role=role, password=DEMO_PASSWORD, site_slug=site, area_code=area
+        )
     _, api_key = accounts.create_api_key("tampere-theatre")
     today = local_today()
     event = accounts.create_event("tampere-theatre", "Iltanäytös", date=today, quota=20)
 
-    stock = cards.issue_cards(
-        accounts.find_area("PIR"), accounts.find_site("tampere-social"), 8
-    )
+    stock = cards.issue_cards(accounts.find_area("PIR"), accounts.find_site("tampere-social"), 8)
     states = {}
     for card, children in zip(stock[:5], (0, 1, 2, 3, 0)):
-        cards.register_card(card, birth_year=1960 + children * 7, postcode="33100",
-                            children=children)
+        cards.register_card(
+            card, birth_year=1960 + children * 7, postcode="33100", children=children
+        )
         states[card.number] = f"active, {children} children"
     blocked, expired = stock[3], stock[4]
     cards.block_card(blocked)
@@ -62,11 +76,16 @@ def seed_demo() -> list[str]:
     for card in stock[5:]:
         states[card.number] = "unregistered"
 
-    lines = ["Demo data loaded. Logins:", *logins,
-             f"  API key of tampere-theatre (shown once): {api_key}",
-             f"  Event today at tampere-theatre: id {event.id}, quota 20",
-             "Cards:"]
+    lines = [
+        "Demo data loaded. Logins:",
+        *logins,
+        f"  API key of tampere-theatre (shown once): {api_key}",
+        f"  Event today at tampere-theatre: id {event.id}, quota 20",
+        "Cards:",
+    ]
     for card in stock:
-        lines.append(f"  {numbers.display(card.number)}  {states[card.number]:20} "
-                     f"{card_url(card.number, card.generation)}")
+        lines.append(
+            f"  {numbers.display(card.number)}  {states[card.number]:20} "
+            f"{card_url(card.number, card.generation)}"
+        )
     return lines

@@ -37,8 +37,10 @@ _ERROR_HINTS = {
     403: _l("Log in with an account that has access, or ask your coordinator."),
     404: _l("Check the address. A card link must be copied whole."),
     405: _l("Go back to the previous page and try again."),
-    429: _l("Too many failed attempts. Wait 15 minutes and try again, or ask your coordinator "
-            "to reset your password."),
+    429: _l(
+        "Too many failed attempts. Wait 15 minutes and try again, or ask your coordinator "
+        "to reset your password."
+    ),
     500: _l("Try again in a moment. Nothing was saved."),
 }
 
@@ -82,7 +84,9 @@ def local_target(default: str) -> str:
 
 def page_url(number: int) -> str:
     """This page's URL with its filters, at another page of results."""
-    return url_for(request.endpoint, **{**request.view_args, **request.args.to_dict(), "page": number})
+    return url_for(
+        request.endpoint, **{**request.view_args, **request.args.to_dict(), "page": number}
+    )
 
 
 def paginate(query, per_page: int = 25):

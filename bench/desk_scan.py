@@ -11,12 +11,12 @@ Usage: .venv/bin/python bench/desk_scan.py [--scans 20]   (or `make bench`)
 """
 
 import argparse
+import logging
 import statistics
 import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
-import logging
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -35,8 +35,9 @@ def build_registry(app, count: int) -> list[str]:
         db.create_all()
         world = factories.world()
         factories.user("desk@theatre.fi", "venue", world.venue)
-        urls = [factories.url_of(factories.active_card(world.area, world.issuer))
-                for _ in range(count)]
+        urls = [
+            factories.url_of(factories.active_card(world.area, world.issuer)) for _ in range(count)
+        ]
         db.session.commit()
         db.session.remove()
     return urls
@@ -89,20 +90,24 @@ def main():
 
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        app = create_app({
-            "TESTING": True,
-            "SECRET_KEY": "bench",
-            "SIGNING_KEYS": ["bench"],
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
-        })
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "bench",
+                "SIGNING_KEYS": ["bench"],
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
+            }
+        )
         urls = build_registry(app, options.scans)
-        video = write_y4m(folder / "cards.y4m", [
-            pair for url in urls for pair in ((scene(None), 5), (scene(url), 10))
-        ])
+        video = write_y4m(
+            folder / "cards.y4m",
+            [pair for url in urls for pair in ((scene(None), 5), (scene(url), 10))],
+        )
         with serve(app) as base_url, sync_playwright() as playwright:
             browser = launch_chromium(playwright, video)
-            context = browser.new_context(viewport={"width": 360, "height": 740},
-                                          permissions=["camera"])
+            context = browser.new_context(
+                viewport={"width": 360, "height": 740}, permissions=["camera"]
+            )
             page = context.new_page()
             log_in(page, base_url, "desk@theatre.fi", factories.PASSWORD)
             transfer = Transfer(page)
@@ -123,8 +128,10 @@ def main():
             browser.close()
 
     print(f"desk scan, headless Chromium ({detector}), {len(times)} scans of different cards")
-    print(f"  frame to result on screen: median {statistics.median(times):.1f} ms, "
-          f"p95 {percentile(times, 0.95):.1f} ms, max {max(times):.1f} ms")
+    print(
+        f"  frame to result on screen: median {statistics.median(times):.1f} ms, "
+        f"p95 {percentile(times, 0.95):.1f} ms, max {max(times):.1f} ms"
+    )
     for label, sizes in (("first load (cold cache)", first), ("repeat load", repeat)):
         parts = ", ".join(f"{kind} {size:,}" for kind, size in sorted(sizes.items()))
         print(f"  {label}: {sum(sizes.values()):,} bytes ({parts})")

@@ -35,10 +35,14 @@ def main():
     parser.add_argument("--cards", type=int, default=1000)
     count = parser.parse_args().cards
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({
-            "TESTING": True, "SECRET_KEY": "bench", "SIGNING_KEYS": ["bench"],
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.sqlite3'}",
-        })
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "bench",
+                "SIGNING_KEYS": ["bench"],
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.sqlite3'}",
+            }
+        )
         with app.test_request_context():
             db.create_all()
             world = factories.world()
@@ -50,7 +54,9 @@ def main():
     print(f"{count:,} cards")
     print(f"  generate the batch (numbers, rows, audit): {issue_s:6.2f} s")
     print(f"  render as A4 sheets with crop marks:       {a4_s:6.2f} s  ({len(a4):,} bytes)")
-    print(f"  render one card a page:                    {single_s:6.2f} s  ({len(single):,} bytes)")
+    print(
+        f"  render one card a page:                    {single_s:6.2f} s  ({len(single):,} bytes)"
+    )
     print(f"  bare qrcode.make loop, same payloads:      {bare_s:6.2f} s")
 
 

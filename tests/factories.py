@@ -33,12 +33,15 @@ def url_of(card: Card) -> str:
 def world() -> World:
     area = accounts.create_area("PIR", "Pirkanmaa")
     issuer = accounts.create_site("issuer", "Issuer", area_code="PIR", kind="issuer")
-    venue = accounts.create_site("theatre", "Theatre", area_code="PIR", kind="venue",
-                                 category="culture")
-    other = accounts.create_site("museum", "Museum", area_code="PIR", kind="venue",
-                                 category="culture")
-    course = accounts.create_site("college", "College", area_code="PIR", kind="venue",
-                                  category="education")
+    venue = accounts.create_site(
+        "theatre", "Theatre", area_code="PIR", kind="venue", category="culture"
+    )
+    other = accounts.create_site(
+        "museum", "Museum", area_code="PIR", kind="venue", category="culture"
+    )
+    course = accounts.create_site(
+        "college", "College", area_code="PIR", kind="venue", category="education"
+    )
     return World(area, issuer, venue, other, course, active_card(area, issuer, children=2))
 
 
@@ -97,7 +100,9 @@ class Staff:
 
 def staff(world: World) -> Staff:
     accounts.create_user(Staff.national, role="admin", password=PASSWORD)
-    accounts.create_user(Staff.coordinator, role="admin", password=PASSWORD, area_code=world.area.code)
+    accounts.create_user(
+        Staff.coordinator, role="admin", password=PASSWORD, area_code=world.area.code
+    )
     user(Staff.issuer, "issuer", world.issuer)
     user(Staff.desk, "venue", world.venue)
     return Staff()

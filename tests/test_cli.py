@@ -25,9 +25,22 @@ def cli(runner, ctx):
 def setup(cli):
     """An area, an issuer and a venue made through the CLI itself."""
     assert cli("areas", "create", "PIR", "Pirkanmaa").exit_code == 0
-    assert cli("sites", "create", "issuer", "Issuer", "--area", "PIR", "--kind", "issuer").exit_code == 0
-    result = cli("sites", "create", "theatre", "Theatre", "--area", "pir", "--kind", "venue",
-                 "--category", "culture")
+    assert (
+        cli("sites", "create", "issuer", "Issuer", "--area", "PIR", "--kind", "issuer").exit_code
+        == 0
+    )
+    result = cli(
+        "sites",
+        "create",
+        "theatre",
+        "Theatre",
+        "--area",
+        "pir",
+        "--kind",
+        "venue",
+        "--category",
+        "culture",
+    )
     assert result.exit_code == 0, result.output
     return cli
 
@@ -49,8 +62,17 @@ def test_the_whole_path_from_the_cli(setup):
     assert numbers.is_valid(card["number"]) and "/k/" in card["url"]
 
     assert "status: unregistered" in cli("cards", "check", card["url"], "--venue", "theatre").output
-    result = cli("cards", "register", card["number"], "--birth-year", 1970, "--postcode", "33100",
-                 "--children", 2)
+    result = cli(
+        "cards",
+        "register",
+        card["number"],
+        "--birth-year",
+        1970,
+        "--postcode",
+        "33100",
+        "--children",
+        2,
+    )
     assert result.exit_code == 0 and "valid until" in result.output
 
     checked = cli("cards", "check", card["url"], "--venue", "theatre")
@@ -61,7 +83,9 @@ def test_the_whole_path_from_the_cli(setup):
     use_id = int(recorded.output.split()[-1])
     again = cli("uses", "record", card["url"], "--venue", "theatre")
     assert again.exit_code == 1 and "already_used" in again.output
-    assert "status: already_used" in cli("cards", "check", card["number"], "--venue", "theatre").output
+    assert (
+        "status: already_used" in cli("cards", "check", card["number"], "--venue", "theatre").output
+    )
 
     assert cli("uses", "undo", use_id, "--venue", "theatre").exit_code == 0
     assert cli("uses", "record", card["url"], "--venue", "theatre").exit_code == 0
@@ -82,8 +106,21 @@ def test_issue_prints_numbers_and_urls(setup):
 @pytest.mark.parametrize("layout, pages", [("a4", 2), ("card", 11)])
 def test_issue_writes_a_print_ready_pdf_that_scans(setup, tmp_path, layout, pages):
     target = tmp_path / "cards.pdf"
-    result = setup("cards", "issue", "--area", "PIR", "--site", "issuer", "--count", 11,
-                   "--json", "--pdf", target, "--layout", layout)
+    result = setup(
+        "cards",
+        "issue",
+        "--area",
+        "PIR",
+        "--site",
+        "issuer",
+        "--count",
+        11,
+        "--json",
+        "--pdf",
+        target,
+        "--layout",
+        layout,
+    )
     assert result.exit_code == 0, result.output
     urls = [row["url"] for row in json.loads(result.stdout)]
     data = target.read_bytes()
@@ -101,14 +138,29 @@ def test_new_code_retires_the_old_url(setup):
 
 def test_users_events_and_api_keys(setup):
     cli = setup
-    result = cli("users", "create", "Desk@Theatre.fi", "--role", "venue", "--site", "theatre",
-                 "--password-stdin", input="a long enough secret\n")
+    result = cli(
+        "users",
+        "create",
+        "Desk@Theatre.fi",
+        "--role",
+        "venue",
+        "--site",
+        "theatre",
+        "--password-stdin",
+        input="a long enough secret\n",
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "desk@theatre.fi"))
     assert user.password_hash != "a long enough secret" and user.site.slug == "theatre"
 
-    prompted = cli("users", "create", "boss@kaiku.fi", "--role", "admin",
-                   input="another long secret\nanother long secret\n")
+    prompted = cli(
+        "users",
+        "create",
+        "boss@kaiku.fi",
+        "--role",
+        "admin",
+        input="another long secret\nanother long secret\n",
+    )
     assert prompted.exit_code == 0, prompted.output
 
     event = cli("events", "create", "theatre", "Hamlet", "--date", "2026-12-24", "--quota", 10)
@@ -138,8 +190,17 @@ def test_users_events_and_api_keys(setup):
         ("cards", "issue", "--area", "PIR", "--site", "theatre", "--count", 1),
         ("cards", "issue", "--area", "PIR", "--site", "issuer", "--count", 0),
         ("cards", "issue", "--area", "PIR", "--site", "issuer", "--count", 5001),
-        ("cards", "register", "K7Q-4MZ-R2X", "--birth-year", 1970, "--postcode", "33100",
-         "--children", 0),
+        (
+            "cards",
+            "register",
+            "K7Q-4MZ-R2X",
+            "--birth-year",
+            1970,
+            "--postcode",
+            "33100",
+            "--children",
+            0,
+        ),
         ("cards", "show", "not-a-number"),
         ("cards", "block", numbers.generate()),
         ("cards", "check", "x", "--venue", "issuer"),
@@ -151,7 +212,9 @@ def test_bad_input_exits_non_zero_with_a_message(setup, args):
     result = setup(*args)
     assert result.exit_code != 0
     assert "Error" in result.output and "Traceback" not in result.output
-    assert [db.session.query(model).count() for model in (Area, Site, Card, Event, ApiKey)] == before
+    assert [
+        db.session.query(model).count() for model in (Area, Site, Card, Event, ApiKey)
+    ] == before
 
 
 @pytest.mark.parametrize(
@@ -179,9 +242,20 @@ def test_register_twice_is_refused(setup):
 
 
 def test_user_with_a_short_password_or_wrong_site_is_refused(setup):
-    short = setup("users", "create", "a@b.fi", "--role", "admin", "--password-stdin", input="short\n")
-    wrong = setup("users", "create", "c@d.fi", "--role", "venue", "--site", "issuer",
-                  "--password-stdin", input="long enough password\n")
+    short = setup(
+        "users", "create", "a@b.fi", "--role", "admin", "--password-stdin", input="short\n"
+    )
+    wrong = setup(
+        "users",
+        "create",
+        "c@d.fi",
+        "--role",
+        "venue",
+        "--site",
+        "issuer",
+        "--password-stdin",
+        input="long enough password\n",
+    )
     assert short.exit_code == 1 and wrong.exit_code == 1
     assert db.session.query(User).count() == 0
 

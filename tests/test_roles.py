@@ -53,8 +53,11 @@ ACCESS = {
     "admin.batch_csv": {"admin"},
     "admin.audit_log": {"admin"},
 }
-ROLE_EMAILS = {"admin": factories.Staff.national, "issuer": factories.Staff.issuer,
-               "venue": factories.Staff.desk}
+ROLE_EMAILS = {
+    "admin": factories.Staff.national,
+    "issuer": factories.Staff.issuer,
+    "venue": factories.Staff.desk,
+}
 
 
 def test_every_route_has_an_entry(app):
@@ -65,8 +68,12 @@ def test_every_route_has_an_entry(app):
 
 def sample_url(rule, world) -> str:
     values = {
-        "number": world.card.number, "slug": world.venue.slug, "token": "x", "code": "en",
-        "filename": "css/kaiku.css", "path": "x",
+        "number": world.card.number,
+        "slug": world.venue.slug,
+        "token": "x",
+        "code": "en",
+        "filename": "css/kaiku.css",
+        "path": "x",
     }
     path = rule.rule
     for name in rule.arguments:

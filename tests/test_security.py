@@ -31,7 +31,9 @@ def desk_user(world):
 
 
 def test_forms_without_a_csrf_token_are_refused(csrf_on, client, desk_user, world):
-    refused = client.post("/login", data={"email": "desk@theatre.fi", "password": factories.PASSWORD})
+    refused = client.post(
+        "/login", data={"email": "desk@theatre.fi", "password": factories.PASSWORD}
+    )
     assert refused.status_code == 400 and "<h1>" in refused.text
     log_in(client)
     for path, data in (
@@ -45,7 +47,9 @@ def test_forms_without_a_csrf_token_are_refused(csrf_on, client, desk_user, worl
 
 def test_the_desk_works_with_its_tokens(csrf_on, client, desk_user, world):
     log_in(client)
-    page = client.post("/desk/check", data={"code": world.url, "csrf_token": token_from(client.get("/desk"))})
+    page = client.post(
+        "/desk/check", data={"code": world.url, "csrf_token": token_from(client.get("/desk"))}
+    )
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.text))
     assert client.post("/desk/uses", data={**fields, "children": "1"}).status_code == 302
     assert db.session.query(Use).count() == 1
@@ -56,7 +60,9 @@ def test_a_browser_session_on_the_api_needs_the_csrf_header(csrf_on, client, des
     refused = client.post("/api/v1/verify", json={"code": world.url})
     assert refused.status_code == 400 and refused.get_json()["error"] == "csrf"
     token = token_from(client.get("/desk"))
-    allowed = client.post("/api/v1/verify", json={"code": world.url}, headers={"X-CSRFToken": token})
+    allowed = client.post(
+        "/api/v1/verify", json={"code": world.url}, headers={"X-CSRFToken": token}
+    )
     assert allowed.get_json()["status"] == "valid"
 
 
@@ -104,8 +110,10 @@ def test_login_is_locked_after_repeated_failures_per_account(app, world):
 
 def test_login_is_locked_per_address_across_accounts(app, world):
     client = app.test_client()
-    statuses = [client.post("/login", data={"email": f"guess{n}@x.fi", "password": "x"}).status_code
-                for n in range(21)]
+    statuses = [
+        client.post("/login", data={"email": f"guess{n}@x.fi", "password": "x"}).status_code
+        for n in range(21)
+    ]
     assert statuses[:20] == [422] * 20 and statuses[20] == 429
 
 
@@ -120,8 +128,14 @@ def test_a_good_login_does_not_count_against_the_limit(app, world):
 def test_admin_and_issuer_forms_refuse_a_missing_csrf_token(csrf_on, client, world):
     factories.staff(world)
     token = token_from(client.get("/login"))
-    client.post("/login", data={"email": factories.Staff.national, "password": factories.PASSWORD,
-                                "csrf_token": token})
+    client.post(
+        "/login",
+        data={
+            "email": factories.Staff.national,
+            "password": factories.PASSWORD,
+            "csrf_token": token,
+        },
+    )
     assert client.post("/admin/stock", data={"site": "issuer", "count": "5"}).status_code == 400
     assert db.session.query(Card).count() == 1
 
@@ -129,16 +143,28 @@ def test_admin_and_issuer_forms_refuse_a_missing_csrf_token(csrf_on, client, wor
 def test_password_change_needs_the_current_password(client, world):
     factories.user("desk@theatre.fi", "venue", world.venue)
     factories.log_in(client, "desk@theatre.fi")
-    wrong = client.post("/account/password", data={"current": "nope", "password": "new secret words",
-                                                    "repeat": "new secret words"})
+    wrong = client.post(
+        "/account/password",
+        data={"current": "nope", "password": "new secret words", "repeat": "new secret words"},
+    )
     assert wrong.status_code == 422 and 'id="current-error"' in wrong.text
-    mismatch = client.post("/account/password", data={"current": factories.PASSWORD,
-                                                       "password": "new secret words",
-                                                       "repeat": "other words here"})
+    mismatch = client.post(
+        "/account/password",
+        data={
+            "current": factories.PASSWORD,
+            "password": "new secret words",
+            "repeat": "other words here",
+        },
+    )
     assert mismatch.status_code == 422 and 'id="repeat-error"' in mismatch.text
-    done = client.post("/account/password", data={"current": factories.PASSWORD,
-                                                   "password": "new secret words",
-                                                   "repeat": "new secret words"})
+    done = client.post(
+        "/account/password",
+        data={
+            "current": factories.PASSWORD,
+            "password": "new secret words",
+            "repeat": "new secret words",
+        },
+    )
     assert done.status_code == 302
     client.post("/logout")
     again = client.post("/login", data={"email": "desk@theatre.fi", "password": "new secret words"})

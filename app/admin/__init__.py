@@ -98,15 +98,24 @@ def areas():
 def sites():
     def create(form):
         _check_area(form.get("area"))
-        site = accounts.create_site(form.get("slug"), form.get("name"), area_code=form.get("area"),
-                                    kind=form.get("kind"), category=form.get("category") or None,
-                                    actor=current_user)
+        site = accounts.create_site(
+            form.get("slug"),
+            form.get("name"),
+            area_code=form.get("area"),
+            kind=form.get("kind"),
+            category=form.get("category") or None,
+            actor=current_user,
+        )
         return _l("Site %(name)s added.", name=site.name)
 
-    query = _search(select(Site).where(access.site_scope(current_user)).order_by(Site.name),
-                    Site.slug, Site.name)
-    return _form_page("admin/sites.html", create, page=lambda: paginate(query),
-                      areas=_areas_in_scope)
+    query = _search(
+        select(Site).where(access.site_scope(current_user)).order_by(Site.name),
+        Site.slug,
+        Site.name,
+    )
+    return _form_page(
+        "admin/sites.html", create, page=lambda: paginate(query), areas=_areas_in_scope
+    )
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -121,17 +130,27 @@ def users():
             raise Forbidden(_l("Only a national admin can add admins."), "role")
         _check_site(form.get("site"))
         _check_area(form.get("area"))
-        user = accounts.create_user(form.get("email"), role=role,
-                                    password=secrets.token_urlsafe(24),
-                                    site_slug=form.get("site") or None,
-                                    area_code=form.get("area") or None, actor=current_user)
+        user = accounts.create_user(
+            form.get("email"),
+            role=role,
+            password=secrets.token_urlsafe(24),
+            site_slug=form.get("site") or None,
+            area_code=form.get("area") or None,
+            actor=current_user,
+        )
         link = _reset_url(user)
         return None  # stay on the page: the link is shown once
 
-    query = _search(select(User).where(access.user_scope(current_user)).order_by(User.email),
-                    User.email)
-    response = _form_page("admin/users.html", create, page=lambda: paginate(query),
-                          sites=_sites_in_scope, areas=_areas_in_scope)
+    query = _search(
+        select(User).where(access.user_scope(current_user)).order_by(User.email), User.email
+    )
+    response = _form_page(
+        "admin/users.html",
+        create,
+        page=lambda: paginate(query),
+        sites=_sites_in_scope,
+        areas=_areas_in_scope,
+    )
     if link:
         return render_template("admin/link.html", link=link, email=request.form.get("email"))
     return response
@@ -189,16 +208,25 @@ def events():
     def create(form):
         _check_site(form.get("venue"))
         day = _parse_date(form.get("date"), "date")
-        event = accounts.create_event(form.get("venue"), form.get("name"), date=day,
-                                      quota=form.get("quota"), actor=current_user)
+        event = accounts.create_event(
+            form.get("venue"),
+            form.get("name"),
+            date=day,
+            quota=form.get("quota"),
+            actor=current_user,
+        )
         return _l("Event %(name)s added.", name=event.name)
 
     query = _search(
         select(Event).where(access.event_scope(current_user)).order_by(Event.date.desc()),
         Event.name,
     )
-    return _form_page("admin/events.html", create, page=lambda: paginate(query),
-                      venues=lambda: _sites_in_scope("venue"))
+    return _form_page(
+        "admin/events.html",
+        create,
+        page=lambda: paginate(query),
+        venues=lambda: _sites_in_scope("venue"),
+    )
 
 
 def _parse_date(text, field: str):
@@ -217,11 +245,17 @@ def stock():
         issued = cards.issue_cards(site.area, site, form.get("count"), actor=current_user)
         return _l("%(n)s cards generated for %(site)s.", n=len(issued), site=site.name)
 
-    query = select(Batch).where(Batch.site_id.in_(
-        select(Site.id).where(access.site_scope(current_user))
-    )).order_by(Batch.id.desc())
-    return _form_page("admin/stock.html", create, page=lambda: paginate(query),
-                      issuers=lambda: _sites_in_scope("issuer"))
+    query = (
+        select(Batch)
+        .where(Batch.site_id.in_(select(Site.id).where(access.site_scope(current_user))))
+        .order_by(Batch.id.desc())
+    )
+    return _form_page(
+        "admin/stock.html",
+        create,
+        page=lambda: paginate(query),
+        issuers=lambda: _sites_in_scope("issuer"),
+    )
 
 
 def _batch_cards(batch_id: int) -> tuple[Batch, list[Card]]:
@@ -229,9 +263,9 @@ def _batch_cards(batch_id: int) -> tuple[Batch, list[Card]]:
     if batch is None:
         abort(404)
     _site_or_404(batch.site.slug)
-    return batch, list(db.session.scalars(
-        select(Card).where(Card.batch_id == batch.id).order_by(Card.number)
-    ))
+    return batch, list(
+        db.session.scalars(select(Card).where(Card.batch_id == batch.id).order_by(Card.number))
+    )
 
 
 @bp.get("/stock/<int:batch_id>.pdf")
@@ -239,20 +273,28 @@ def _batch_cards(batch_id: int) -> tuple[Batch, list[Card]]:
 def batch_pdf(batch_id: int):
     batch, batch_cards = _batch_cards(batch_id)
     layout = request.args.get("layout") if request.args.get("layout") in LAYOUTS else "a4"
-    return cards_pdf(batch_cards, layout), 200, {
-        "Content-Type": "application/pdf",
-        "Content-Disposition": f'attachment; filename="kaikukortit-{batch.id}-{layout}.pdf"',
-    }
+    return (
+        cards_pdf(batch_cards, layout),
+        200,
+        {
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'attachment; filename="kaikukortit-{batch.id}-{layout}.pdf"',
+        },
+    )
 
 
 @bp.get("/stock/<int:batch_id>.csv")
 @role_required("admin")
 def batch_csv(batch_id: int):
     batch, batch_cards = _batch_cards(batch_id)
-    return cards_csv(batch_cards), 200, {
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="kaikukortit-{batch.id}.csv"',
-    }
+    return (
+        cards_csv(batch_cards),
+        200,
+        {
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="kaikukortit-{batch.id}.csv"',
+        },
+    )
 
 
 @bp.get("/audit")
@@ -261,15 +303,23 @@ def audit_log():
     args = request.args
     since = _day_start(args.get("since"))
     until = _day_start(args.get("until"), next_day=True)
-    query = audit.entries(access.audit_scope(current_user), actor=args.get("actor"),
-                          action=args.get("action") or None, target=args.get("target"),
-                          since=since, until=until)
+    query = audit.entries(
+        access.audit_scope(current_user),
+        actor=args.get("actor"),
+        action=args.get("action") or None,
+        target=args.get("target"),
+        since=since,
+        until=until,
+    )
     actions = db.session.scalars(
-        select(AuditEntry.action).where(access.audit_scope(current_user)).distinct()
+        select(AuditEntry.action)
+        .where(access.audit_scope(current_user))
+        .distinct()
         .order_by(AuditEntry.action)
     )
-    return render_template("admin/audit.html", page=paginate(query, per_page=50),
-                           actions=list(actions), args=args)
+    return render_template(
+        "admin/audit.html", page=paginate(query, per_page=50), actions=list(actions), args=args
+    )
 
 
 def _day_start(text, next_day: bool = False):

@@ -63,8 +63,9 @@ def change_password():
     if request.method == "POST":
         try:
             _check_repeat()
-            accounts.change_password(current_user, request.form.get("current"),
-                                     request.form.get("password"))
+            accounts.change_password(
+                current_user, request.form.get("current"), request.form.get("password")
+            )
         except KaikuError as error:
             errors = form_errors(error)
         else:

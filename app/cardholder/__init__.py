@@ -8,7 +8,7 @@ A logged-in venue user also sees the desk's verdict and can record the use.
 
 import hashlib
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user
 
 from ..core import checkin, numbers
@@ -54,7 +54,11 @@ def card(token: str):
 @bp.get("/<token>/status")
 def status(token: str):
     """The status part of the card page, for the page's script to refresh."""
-    return render_template("cardholder/_status.html", **_status(_card_or_404(token))), 200, NOT_CACHED
+    return (
+        render_template("cardholder/_status.html", **_status(_card_or_404(token))),
+        200,
+        NOT_CACHED,
+    )
 
 
 @bp.get("/<token>/card.pdf")
@@ -63,11 +67,15 @@ def print_card(token: str):
     card = _card_or_404(token)
     if checkin.card_state(card) != "valid":
         abort(404)
-    return cards_pdf([card], "a4"), 200, {
-        **NOT_CACHED,
-        "Content-Type": "application/pdf",
-        "Content-Disposition": f'inline; filename="kaikukortti-{card.number}.pdf"',
-    }
+    return (
+        cards_pdf([card], "a4"),
+        200,
+        {
+            **NOT_CACHED,
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'inline; filename="kaikukortti-{card.number}.pdf"',
+        },
+    )
 
 
 @bp.get("/<token>/manifest.webmanifest")
@@ -75,28 +83,41 @@ def manifest(token: str):
     """Lets the holder add this card to the home screen as an app."""
     card = _card_or_404(token)
     icons = [
-        {"src": url_for("static", filename=f"icons/{name}"), "sizes": size, "type": "image/png",
-         **({"purpose": "maskable"} if "maskable" in name else {})}
-        for name, size in (("icon-192.png", "192x192"), ("icon-512.png", "512x512"),
-                           ("icon-maskable-512.png", "512x512"))
+        {
+            "src": url_for("static", filename=f"icons/{name}"),
+            "sizes": size,
+            "type": "image/png",
+            **({"purpose": "maskable"} if "maskable" in name else {}),
+        }
+        for name, size in (
+            ("icon-192.png", "192x192"),
+            ("icon-512.png", "512x512"),
+            ("icon-maskable-512.png", "512x512"),
+        )
     ]
-    return {
-        "name": f"Kaikukortti {numbers.display(card.number)}",
-        "short_name": "Kaikukortti",
-        "start_url": url_for("cardholder.card", token=token),
-        "scope": url_for("cardholder.card", token=token),
-        "display": "standalone",
-        "background_color": "#ffffff",
-        "theme_color": "#00527a",
-        "icons": icons,
-    }, 200, {"Content-Type": "application/manifest+json", **NOT_CACHED}
+    return (
+        {
+            "name": f"Kaikukortti {numbers.display(card.number)}",
+            "short_name": "Kaikukortti",
+            "start_url": url_for("cardholder.card", token=token),
+            "scope": url_for("cardholder.card", token=token),
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#00527a",
+            "icons": icons,
+        },
+        200,
+        {"Content-Type": "application/manifest+json", **NOT_CACHED},
+    )
 
 
 @bp.get("/sw.js")
 def service_worker():
     """Keeps the shell (CSS, script, icons) and each opened card for offline use."""
-    shell = [url_for("static", filename=name) for name in
-             ("css/kaiku.css", "js/card.js", "icons/icon-192.png", "favicon.svg")]
+    shell = [
+        url_for("static", filename=name)
+        for name in ("css/kaiku.css", "js/card.js", "icons/icon-192.png", "favicon.svg")
+    ]
     version = hashlib.sha256(" ".join(shell).encode()).hexdigest()[:12]
     script = render_template("cardholder/sw.js", shell=shell, version=version)
     return script, 200, {"Content-Type": "text/javascript", "Cache-Control": "no-cache"}

@@ -83,15 +83,21 @@ def create_site(slug, name, *, area_code, kind, category=None, actor: User | Non
     )
     db.session.add(site)
     db.session.flush()
-    audit.log(actor, "site.create", f"site {slug}",
-              after={"name": site.name, "kind": kind, "category": category},
-              area_id=site.area_id, site_id=site.id)
+    audit.log(
+        actor,
+        "site.create",
+        f"site {slug}",
+        after={"name": site.name, "kind": kind, "category": category},
+        area_id=site.area_id,
+        site_id=site.id,
+    )
     db.session.commit()
     return site
 
 
-def create_user(email, *, role, password, site_slug=None, area_code=None,
-                actor: User | None = None) -> User:
+def create_user(
+    email, *, role, password, site_slug=None, area_code=None, actor: User | None = None
+) -> User:
     """A staff account. An admin with an area coordinates that area; without, the nation."""
     email = check_email(email)
     role = check_choice("role", role, ROLES)
@@ -99,8 +105,9 @@ def create_user(email, *, role, password, site_slug=None, area_code=None,
     site = find_site(site_slug) if site_slug else None
     area = find_area(area_code) if area_code else None
     if role == "admin" and site is not None:
-        raise InvalidInput(_l("An admin belongs to an area or to the whole country, not a site."),
-                           "site")
+        raise InvalidInput(
+            _l("An admin belongs to an area or to the whole country, not a site."), "site"
+        )
     if role != "admin" and area is not None:
         raise InvalidInput(_l("Only an admin has an area."), "area")
     if role != "admin" and site is None:
@@ -108,14 +115,19 @@ def create_user(email, *, role, password, site_slug=None, area_code=None,
     if site is not None and site.kind != role:
         raise InvalidInput(_l("A %(role)s user needs a site of that kind.", role=role), "site")
     _unique(User, User.email, email, "email")
-    user = User(email=email, role=role, site=site, area=area,
-                password_hash=generate_password_hash(password))
+    user = User(
+        email=email, role=role, site=site, area=area, password_hash=generate_password_hash(password)
+    )
     db.session.add(user)
     db.session.flush()
-    audit.log(actor, "user.create", f"user {email}",
-              after={"role": role, "site": site_slug, "area": area.code if area else None},
-              area_id=area.id if area else (site.area_id if site else None),
-              site_id=site.id if site else None)
+    audit.log(
+        actor,
+        "user.create",
+        f"user {email}",
+        after={"role": role, "site": site_slug, "area": area.code if area else None},
+        area_id=area.id if area else (site.area_id if site else None),
+        site_id=site.id if site else None,
+    )
     db.session.commit()
     return user
 
@@ -131,8 +143,13 @@ def reset_link(user: User, actor: User | None) -> str:
     """A one-time link that lets ``user`` choose a new password. The old password
     stops working now; the link stops working once used, or after 3 days."""
     user.password_hash = "reset:" + secrets.token_hex(16)  # matches no password
-    audit.log(actor, "user.reset", f"user {user.email}", site_id=user.site_id,
-              area_id=user.area_id or (user.site.area_id if user.site else None))
+    audit.log(
+        actor,
+        "user.reset",
+        f"user {user.email}",
+        site_id=user.site_id,
+        area_id=user.area_id or (user.site.area_id if user.site else None),
+    )
     db.session.commit()
     return _reset_serializer().dumps({"user": user.id, "hash": user.password_hash})
 
@@ -184,8 +201,14 @@ def create_api_key(site_slug, actor: User | None = None) -> tuple[ApiKey, str]:
     key = ApiKey(site=site, key_hash=_hash_key(raw))
     db.session.add(key)
     db.session.flush()
-    audit.log(actor, "api_key.create", f"api key {key.id}", after={"site": site.slug},
-              area_id=site.area_id, site_id=site.id)
+    audit.log(
+        actor,
+        "api_key.create",
+        f"api key {key.id}",
+        after={"site": site.slug},
+        area_id=site.area_id,
+        site_id=site.id,
+    )
     db.session.commit()
     return key, raw
 
@@ -193,8 +216,14 @@ def create_api_key(site_slug, actor: User | None = None) -> tuple[ApiKey, str]:
 def revoke_api_key(key: ApiKey, actor: User | None = None) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = utcnow()
-        audit.log(actor, "api_key.revoke", f"api key {key.id}", after={"site": key.site.slug},
-                  area_id=key.site.area_id, site_id=key.site_id)
+        audit.log(
+            actor,
+            "api_key.revoke",
+            f"api key {key.id}",
+            after={"site": key.site.slug},
+            area_id=key.site.area_id,
+            site_id=key.site_id,
+        )
         db.session.commit()
     return key
 
@@ -224,9 +253,14 @@ def create_event(venue_slug, name, *, date, quota=None, actor: User | None = Non
     event = Event(venue=venue, name=check_text("name", name, 200), date=date, quota=quota)
     db.session.add(event)
     db.session.flush()
-    audit.log(actor, "event.create", f"event {event.id}",
-              after={"venue": venue.slug, "name": event.name, "date": date, "quota": quota},
-              area_id=venue.area_id, site_id=venue.id)
+    audit.log(
+        actor,
+        "event.create",
+        f"event {event.id}",
+        after={"venue": venue.slug, "name": event.name, "date": date, "quota": quota},
+        area_id=venue.area_id,
+        site_id=venue.id,
+    )
     db.session.commit()
     return event
 

@@ -16,8 +16,16 @@ from ..models import AuditEntry, User
 COMMAND_LINE = "command line"
 
 
-def log(actor: User | None, action: str, target: str, *, before=None, after=None,
-        area_id=None, site_id=None) -> None:
+def log(
+    actor: User | None,
+    action: str,
+    target: str,
+    *,
+    before=None,
+    after=None,
+    area_id=None,
+    site_id=None,
+) -> None:
     """Add an entry to the current transaction; the caller's commit keeps both or neither."""
     db.session.add(
         AuditEntry(
@@ -36,8 +44,10 @@ def log(actor: User | None, action: str, target: str, *, before=None, after=None
 def _json(values: dict | None) -> str | None:
     if values is None:
         return None
+
     def plain(value):
         return value.isoformat() if isinstance(value, (date, datetime)) else value
+
     return json.dumps({key: plain(value) for key, value in values.items()}, ensure_ascii=False)
 
 

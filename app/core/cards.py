@@ -19,8 +19,16 @@ from .validation import check_birth_year, check_choice, check_int, check_postcod
 MAX_BATCH = 5000
 YEAR = timedelta(days=365)
 DAY = timedelta(days=1)
-_REGISTRATION = ("kind", "birth_year", "postcode", "children", "gender", "life_situation",
-                 "valid_from", "valid_until")
+_REGISTRATION = (
+    "kind",
+    "birth_year",
+    "postcode",
+    "children",
+    "gender",
+    "life_situation",
+    "valid_from",
+    "valid_until",
+)
 
 
 def snapshot(card: Card) -> dict:
@@ -29,8 +37,15 @@ def snapshot(card: Card) -> dict:
 
 
 def _audit(actor, action: str, card: Card, before: dict | None) -> None:
-    audit.log(actor, action, f"card {numbers.display(card.number)}", before=before,
-              after=snapshot(card), area_id=card.home_area_id, site_id=card.issuing_site_id)
+    audit.log(
+        actor,
+        action,
+        f"card {numbers.display(card.number)}",
+        before=before,
+        after=snapshot(card),
+        area_id=card.home_area_id,
+        site_id=card.issuing_site_id,
+    )
 
 
 def find_card(number) -> Card:
@@ -55,19 +70,36 @@ def issue_cards(area: Area, site: Site, count, actor: User | None = None) -> lis
     while len(fresh) < count:
         fresh |= {numbers.generate() for _ in range(count - len(fresh))}
         fresh -= set(db.session.scalars(select(Card.number).where(Card.number.in_(fresh))))
-    cards = [Card(number=number, home_area=area, issuing_site=site, batch=batch)
-             for number in sorted(fresh)]
+    cards = [
+        Card(number=number, home_area=area, issuing_site=site, batch=batch)
+        for number in sorted(fresh)
+    ]
     db.session.add_all(cards)
     db.session.flush()
-    audit.log(actor, "cards.issue", f"batch {batch.id}", after={"count": count, "site": site.slug},
-              area_id=area.id, site_id=site.id)
+    audit.log(
+        actor,
+        "cards.issue",
+        f"batch {batch.id}",
+        after={"count": count, "site": site.slug},
+        area_id=area.id,
+        site_id=site.id,
+    )
     db.session.commit()
     return cards
 
 
-def register_card(card: Card, *, birth_year, postcode, children, kind="personal",
-                  valid_days=365, gender=None, life_situation=None,
-                  actor: User | None = None) -> Card:
+def register_card(
+    card: Card,
+    *,
+    birth_year,
+    postcode,
+    children,
+    kind="personal",
+    valid_days=365,
+    gender=None,
+    life_situation=None,
+    actor: User | None = None,
+) -> Card:
     """Give unregistered stock to a holder: valid from today for ``valid_days``."""
     values = dict(
         birth_year=check_birth_year(birth_year),
@@ -77,7 +109,8 @@ def register_card(card: Card, *, birth_year, postcode, children, kind="personal"
         gender=check_choice("gender", gender, GENDERS) if gender else None,
         life_situation=(
             check_choice("life_situation", life_situation, LIFE_SITUATIONS)
-            if life_situation else None
+            if life_situation
+            else None
         ),
     )
     valid_days = check_int("valid_days", valid_days, 1, 731)
@@ -106,8 +139,10 @@ def _already(card: Card):
 
 def _check_registered(card: Card) -> None:
     if card.status != "active":
-        raise Conflict(_l("Only an active card can be changed (this one: %(status)s).",
-                          status=card.status), "number")
+        raise Conflict(
+            _l("Only an active card can be changed (this one: %(status)s).", status=card.status),
+            "number",
+        )
 
 
 def renew_card(card: Card, actor: User | None = None) -> Card:

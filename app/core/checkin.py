@@ -92,9 +92,7 @@ _MESSAGES = {
 }
 _INVALID_MESSAGES = {
     "unreadable": _l("This is not a Kaiku card code. Scan again or type the card number."),
-    "forged": _l(
-        "The code is not genuine. Do not accept it; type the number printed on the card."
-    ),
+    "forged": _l("The code is not genuine. Do not accept it; type the number printed on the card."),
     "mistyped": _l("The card number looks mistyped. Check each character and try again."),
     "unknown": _l("No card has this number. Check the number."),
     "old_code": _l(

@@ -32,8 +32,9 @@ def _draw_qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
 
 def _draw_card(pdf: FPDF, card: Card, x: float, y: float) -> None:
     qr_size = 44.0
-    _draw_qr(pdf, card_url(card.number, card.generation), x + 2, y + (CARD_H - qr_size) / 2,
-             qr_size)
+    _draw_qr(
+        pdf, card_url(card.number, card.generation), x + 2, y + (CARD_H - qr_size) / 2, qr_size
+    )
     left = x + qr_size + 4
     width = CARD_W - qr_size - 6
     pdf.set_xy(left, y + 6)
@@ -47,10 +48,15 @@ def _draw_card(pdf: FPDF, card: Card, x: float, y: float) -> None:
     pdf.cell(width, 6, numbers.display(card.number))
     pdf.set_xy(left, y + 30)
     pdf.set_font("Helvetica", "", 6.5)
-    pdf.multi_cell(width, 3, align="L", text=_latin1(
-        f"Apua / Hjälp / Help:\n{card.issuing_site.name}\n"
-        "Henkilökohtainen, voimassa rekisteröinnistä vuoden."
-    ))
+    pdf.multi_cell(
+        width,
+        3,
+        align="L",
+        text=_latin1(
+            f"Apua / Hjälp / Help:\n{card.issuing_site.name}\n"
+            "Henkilökohtainen, voimassa rekisteröinnistä vuoden."
+        ),
+    )
 
 
 def _crop_marks(pdf: FPDF, left: float, top: float) -> None:
@@ -102,6 +108,12 @@ def cards_csv(cards: list[Card]) -> str:
     writer = csv.writer(out)
     writer.writerow(["number", "url", "status", "issuing_site"])
     for card in cards:
-        writer.writerow([numbers.display(card.number), card_url(card.number, card.generation),
-                         card.status, card.issuing_site.slug])
+        writer.writerow(
+            [
+                numbers.display(card.number),
+                card_url(card.number, card.generation),
+                card.status,
+                card.issuing_site.slug,
+            ]
+        )
     return out.getvalue()

@@ -31,9 +31,7 @@ def dark_runs(matrix: list[list[bool]]):
 def qr_svg(data: str, label: str) -> Markup:
     matrix = qr_matrix(data)
     size = len(matrix)
-    dark = "".join(
-        f"M{x} {y}h{length}v1h-{length}z" for y, x, length in dark_runs(matrix)
-    )
+    dark = "".join(f"M{x} {y}h{length}v1h-{length}z" for y, x, length in dark_runs(matrix))
     return Markup(
         f'<svg class="qr" viewBox="0 0 {size} {size}" role="img" aria-label="{escape(label)}" '
         f'shape-rendering="crispEdges" xmlns="http://www.w3.org/2000/svg">'

@@ -78,9 +78,7 @@ def check_nonce(value) -> str:
 
 def check_slug(value) -> str:
     if not isinstance(value, str) or not _SLUG.fullmatch(value):
-        raise InvalidInput(
-            _l("slug must be 2-63 lower-case letters, digits or dashes."), "slug"
-        )
+        raise InvalidInput(_l("slug must be 2-63 lower-case letters, digits or dashes."), "slug")
     return value
 
 

@@ -32,15 +32,23 @@ def _to_card(card: Card):
 def index():
     site = current_user.site
     registered = paginate(
-        select(Card).where(Card.issuing_site_id == site.id, Card.status != "unregistered")
+        select(Card)
+        .where(Card.issuing_site_id == site.id, Card.status != "unregistered")
         .order_by(Card.registered_at.desc())
     )
     stock = db.session.scalar(
-        select(func.count()).select_from(Card)
+        select(func.count())
+        .select_from(Card)
         .where(Card.issuing_site_id == site.id, Card.status == "unregistered")
     )
-    return render_template("issuer/index.html", site=site, registered=registered, stock=stock,
-                           errors={}, number=request.args.get("number", ""))
+    return render_template(
+        "issuer/index.html",
+        site=site,
+        registered=registered,
+        stock=stock,
+        errors={},
+        number=request.args.get("number", ""),
+    )
 
 
 @bp.get("/find")
@@ -51,8 +59,14 @@ def find():
         return _to_card(_card(number))
     except KaikuError as error:
         site = current_user.site
-        return render_template("issuer/index.html", site=site, registered=None, stock=None,
-                               errors=form_errors(error), number=number), 404
+        return render_template(
+            "issuer/index.html",
+            site=site,
+            registered=None,
+            stock=None,
+            errors=form_errors(error),
+            number=number,
+        ), 404
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -69,8 +83,14 @@ def register():
         except KaikuError as error:
             errors = form_errors(error)
         else:
-            flash(_l("Card %(n)s registered, valid until %(d)s.", n=numbers.display(card.number),
-                     d=format_date(card.valid_until)), "success")
+            flash(
+                _l(
+                    "Card %(n)s registered, valid until %(d)s.",
+                    n=numbers.display(card.number),
+                    d=format_date(card.valid_until),
+                ),
+                "success",
+            )
             return _to_card(card)
     return render_template("issuer/register.html", form=form, errors=errors), (
         422 if errors else 200
@@ -109,8 +129,9 @@ def _change(number: str, action, done_message):
 @bp.post("/cards/<number>/renew")
 @role_required("issuer")
 def renew(number: str):
-    return _change(number, lambda card: cards.renew_card(card, actor=current_user),
-                   _l("The card was renewed."))
+    return _change(
+        number, lambda card: cards.renew_card(card, actor=current_user), _l("The card was renewed.")
+    )
 
 
 @bp.post("/cards/<number>/children")
@@ -126,8 +147,11 @@ def children(number: str):
 @bp.post("/cards/<number>/block")
 @role_required("issuer")
 def block(number: str):
-    return _change(number, lambda card: cards.block_card(card, actor=current_user),
-                   _l("The card was blocked. Desks will refuse it."))
+    return _change(
+        number,
+        lambda card: cards.block_card(card, actor=current_user),
+        _l("The card was blocked. Desks will refuse it."),
+    )
 
 
 @bp.post("/cards/<number>/replace")
@@ -141,8 +165,11 @@ def replace(number: str):
             raise
         return cards.replace_card(card, replacement, actor=current_user)
 
-    return _change(number, move,
-                   _l("The old card is blocked as replaced; the new card carries the registration."))
+    return _change(
+        number,
+        move,
+        _l("The old card is blocked as replaced; the new card carries the registration."),
+    )
 
 
 @bp.get("/cards/<number>/card.pdf")
@@ -150,7 +177,11 @@ def replace(number: str):
 def print_card(number: str):
     card = _card(number)
     layout = request.args.get("layout") if request.args.get("layout") in LAYOUTS else "card"
-    return cards_pdf([card], layout), 200, {
-        "Content-Type": "application/pdf",
-        "Content-Disposition": f'inline; filename="kaikukortti-{card.number}.pdf"',
-    }
+    return (
+        cards_pdf([card], layout),
+        200,
+        {
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'inline; filename="kaikukortti-{card.number}.pdf"',
+        },
+    )

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.core import accounts, numbers
 from app.core.tokens import card_url
 from app.extensions import db
-from app.models import ApiKey, Area, AuditEntry, Batch, Card, Event, Site, User
+from app.models import ApiKey, Area, AuditEntry, Batch, Card, Event, User
 from tests import factories
 from tests.scanning import decode_pdf
 
@@ -28,8 +28,9 @@ def coordinator(client, world):
     """The admin of area PIR only."""
     factories.staff(world)
     accounts.create_area("UUS", "Uusimaa")
-    accounts.create_site("helsinki-museum", "Helsinki museum", area_code="UUS", kind="venue",
-                         category="culture")
+    accounts.create_site(
+        "helsinki-museum", "Helsinki museum", area_code="UUS", kind="venue", category="culture"
+    )
     factories.log_in(client, factories.Staff.coordinator)
     return client
 
@@ -69,11 +70,16 @@ class TestStock:
         rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
         assert len(rows) == 3 and all(numbers.is_valid(row["number"]) for row in rows)
 
-    @pytest.mark.parametrize("form", [{"site": "issuer", "count": "0"},
-                                      {"site": "issuer", "count": "5001"},
-                                      {"site": "theatre", "count": "5"},
-                                      {"site": "nowhere", "count": "5"},
-                                      {"site": "issuer", "count": "many"}])
+    @pytest.mark.parametrize(
+        "form",
+        [
+            {"site": "issuer", "count": "0"},
+            {"site": "issuer", "count": "5001"},
+            {"site": "theatre", "count": "5"},
+            {"site": "nowhere", "count": "5"},
+            {"site": "issuer", "count": "many"},
+        ],
+    )
     def test_bad_batches_are_refused(self, admin, world, form):
         before = count(Card)
         assert admin.post("/admin/stock", data=form).status_code == 422
@@ -82,12 +88,26 @@ class TestStock:
 
 class TestAccounts:
     def test_area_site_and_user_with_a_one_time_password_link(self, admin, client, world):
-        assert admin.post("/admin/areas", data={"code": "uus", "name": "Uusimaa"}).status_code == 302
-        assert admin.post("/admin/sites", data={"name": "Espoo library", "slug": "espoo-library",
-                                                "area": "UUS", "kind": "venue",
-                                                "category": "culture"}).status_code == 302
-        page = admin.post("/admin/users", data={"email": "desk@espoo.fi", "role": "venue",
-                                                "site": "espoo-library"})
+        assert (
+            admin.post("/admin/areas", data={"code": "uus", "name": "Uusimaa"}).status_code == 302
+        )
+        assert (
+            admin.post(
+                "/admin/sites",
+                data={
+                    "name": "Espoo library",
+                    "slug": "espoo-library",
+                    "area": "UUS",
+                    "kind": "venue",
+                    "category": "culture",
+                },
+            ).status_code
+            == 302
+        )
+        page = admin.post(
+            "/admin/users",
+            data={"email": "desk@espoo.fi", "role": "venue", "site": "espoo-library"},
+        )
         link = re.search(r"<code>(http[^<]+/reset/[^<]+)</code>", page.text).group(1)
         path = link.split("localhost", 1)[1]
         other = client.application.test_client()
@@ -106,8 +126,9 @@ class TestAccounts:
         page = admin.post(f"/admin/users/{user.id}/reset")
         assert "/reset/" in page.text
         other = client.application.test_client()
-        response = other.post("/login", data={"email": factories.Staff.issuer,
-                                              "password": factories.PASSWORD})
+        response = other.post(
+            "/login", data={"email": factories.Staff.issuer, "password": factories.PASSWORD}
+        )
         assert response.status_code == 422
 
     def test_api_key_shown_once_works_then_revoked(self, admin, client, world):
@@ -116,14 +137,20 @@ class TestAccounts:
         assert raw not in admin.get("/admin/sites/theatre/keys").text
         api = client.application.test_client()
         headers = {"Authorization": f"Bearer {raw}"}
-        assert api.post("/api/v1/verify", json={"code": world.url}, headers=headers).status_code == 200
+        assert (
+            api.post("/api/v1/verify", json={"code": world.url}, headers=headers).status_code == 200
+        )
         key = db.session.scalar(select(ApiKey).order_by(ApiKey.id.desc()))
         admin.post(f"/admin/keys/{key.id}/revoke")
-        assert api.post("/api/v1/verify", json={"code": world.url}, headers=headers).status_code == 401
+        assert (
+            api.post("/api/v1/verify", json={"code": world.url}, headers=headers).status_code == 401
+        )
 
     def test_events_with_quota(self, admin, world):
-        response = admin.post("/admin/events", data={"venue": "theatre", "name": "Gala",
-                                                     "date": "2026-12-31", "quota": "25"})
+        response = admin.post(
+            "/admin/events",
+            data={"venue": "theatre", "name": "Gala", "date": "2026-12-31", "quota": "25"},
+        )
         assert response.status_code == 302
         assert count(Event, Event.name == "Gala", Event.quota == 25) == 1
         bad = admin.post("/admin/events", data={"venue": "theatre", "name": "X", "date": "31.12."})
@@ -145,8 +172,13 @@ class TestAreaCoordinator:
         page = coordinator.get("/admin/sites")
         assert "Theatre" in page.text and "Helsinki museum" not in page.text
         assert coordinator.get("/admin/sites/helsinki-museum/keys").status_code == 404
-        assert coordinator.post("/admin/events", data={"venue": "helsinki-museum", "name": "X",
-                                                       "date": "2026-12-31"}).status_code == 422
+        assert (
+            coordinator.post(
+                "/admin/events",
+                data={"venue": "helsinki-museum", "name": "X", "date": "2026-12-31"},
+            ).status_code
+            == 422
+        )
         assert count(Event) == 0
 
     def test_cannot_add_areas_or_admins(self, coordinator, world):

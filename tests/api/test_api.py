@@ -148,7 +148,9 @@ class TestAccess:
         assert use_rows() == 0
 
     def test_an_event_of_another_day_is_refused(self, api, world):
-        event = accounts.create_event("theatre", "Last year", date=factories.today().replace(year=2020))
+        event = accounts.create_event(
+            "theatre", "Last year", date=factories.today().replace(year=2020)
+        )
         response = api.post("/uses", body(world.url, event=event.id))
         assert (response.status_code, response.get_json()["field"]) == (422, "event")
         assert use_rows() == 0
@@ -205,7 +207,9 @@ class TestBadInput:
     @pytest.mark.parametrize("payload", [None, "[1, 2]", "not json", '"code"'])
     def test_non_object_bodies_are_400(self, client, key, payload):
         for path in ("/api/v1/verify", "/api/v1/uses"):
-            response = client.post(path, data=payload, headers={**key, "Content-Type": "application/json"})
+            response = client.post(
+                path, data=payload, headers={**key, "Content-Type": "application/json"}
+            )
             assert response.status_code == 400
             assert response.get_json()["field"] == "body"
 

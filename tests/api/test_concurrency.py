@@ -32,9 +32,7 @@ def race(app, headers, bodies):
 
 
 def outcomes(results):
-    return Counter(
-        (code, body.get("status") if code == 409 else None) for code, body in results
-    )
+    return Counter((code, body.get("status") if code == 409 else None) for code, body in results)
 
 
 def live_uses(**where):
@@ -51,9 +49,13 @@ def test_one_card_at_many_desks_at_once_is_recorded_once(app, world, key):
 
 def test_a_quota_is_never_overrun_by_a_rush(app, world, key):
     event = accounts.create_event("theatre", "Rush", date=factories.today(), quota=3)
-    urls = [factories.url_of(factories.active_card(world.area, world.issuer)) for _ in range(RACERS)]
+    urls = [
+        factories.url_of(factories.active_card(world.area, world.issuer)) for _ in range(RACERS)
+    ]
     event_id = event.id
-    bodies = [{"code": url, "nonce": f"rush-{i:04}", "event": event_id} for i, url in enumerate(urls)]
+    bodies = [
+        {"code": url, "nonce": f"rush-{i:04}", "event": event_id} for i, url in enumerate(urls)
+    ]
     results = race(app, key, bodies)
     assert outcomes(results) == {(201, None): 3, (409, "quota_full"): RACERS - 3}
     assert live_uses(event_id=event_id) == 3

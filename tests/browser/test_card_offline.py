@@ -12,8 +12,12 @@ from tests.browser.conftest import settle
 
 
 def open_card(browser, live, url, **options):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en",
-                                  extra_http_headers={"Accept-Language": "en"}, **options)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        locale="en",
+        extra_http_headers={"Accept-Language": "en"},
+        **options,
+    )
     page = context.new_page()
     page.goto(live + "/k/" + url.rsplit("/k/", 1)[1])
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
@@ -56,11 +60,16 @@ def test_the_live_element_ticks_and_respects_reduced_motion(live, launch, world)
     settle()
     browser = launch()
     _, moving = open_card(browser, live, url)
-    assert moving.eval_on_selector(".live-band", "e => getComputedStyle(e).animationName") == "live-sweep"
+    assert (
+        moving.eval_on_selector(".live-band", "e => getComputedStyle(e).animationName")
+        == "live-sweep"
+    )
     _, still = open_card(browser, live, url, reduced_motion="reduce")
     assert still.eval_on_selector(".live-band", "e => getComputedStyle(e).animationName") == "none"
     first = still.inner_text("[data-clock]")
-    still.wait_for_function("t => document.querySelector('[data-clock]').textContent !== t", arg=first)
+    still.wait_for_function(
+        "t => document.querySelector('[data-clock]').textContent !== t", arg=first
+    )
     colours = {still.eval_on_selector(".live", "e => getComputedStyle(e).backgroundColor")}
     still.wait_for_timeout(1100)
     colours.add(still.eval_on_selector(".live", "e => getComputedStyle(e).backgroundColor"))

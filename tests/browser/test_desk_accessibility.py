@@ -1,4 +1,5 @@
-"""axe-core: no WCAG 2.1 A/AA violations on the desk and each result, in fi, sv and en, at 360 px."""
+"""axe-core: no WCAG 2.1 A/AA violations on the desk and each result, in fi, sv and en,
+at 360 px."""
 
 import pytest
 

@@ -50,7 +50,10 @@ def test_blocked_and_forged_cards_get_their_screen_and_record_nothing(live, laun
         cards.block_card(world.card)
         code, status = world.url, "blocked"
     else:
-        code, status = "https://kaiku.test/k/" + make_token(world.card.number, 1, ["evil"]), "invalid"
+        code, status = (
+            "https://kaiku.test/k/" + make_token(world.card.number, 1, ["evil"]),
+            "invalid",
+        )
     settle()
     page = desk_page(launch(camera=code), live)
     wait_for_status(page, status)
@@ -168,8 +171,11 @@ def test_the_scanning_desk_requests_nothing_from_other_hosts(live, launch, world
     page.reload()
     wait_for_status(page, "valid")
     assert requested and all(address.startswith(live + "/") for address in requested), requested
-    assert any(address.endswith(".wasm") or ".wasm?" in address for address in requested) or \
-        page.evaluate("() => window.BarcodeDetector !== window.BarcodeDetectionAPI.BarcodeDetector")
+    assert any(
+        address.endswith(".wasm") or ".wasm?" in address for address in requested
+    ) or page.evaluate(
+        "() => window.BarcodeDetector !== window.BarcodeDetectionAPI.BarcodeDetector"
+    )
 
 
 def test_record_at_once_setting_records_the_holder_on_scan(live, launch, world):

@@ -12,8 +12,11 @@ def test_register_a_card_scanned_with_the_camera(live, launch, world):
     [card] = factories.stock(world.area, world.issuer)
     card_id, url, number = card.id, factories.url_of(card), card.number
     settle()
-    page = launch(camera=url).new_context(viewport={"width": 360, "height": 740},
-                                          permissions=["camera"]).new_page()
+    page = (
+        launch(camera=url)
+        .new_context(viewport={"width": 360, "height": 740}, permissions=["camera"])
+        .new_page()
+    )
     log_in(page, live, factories.Staff.issuer, factories.PASSWORD, "/issuer")
     page.goto(f"{live}/issuer/register")
     page.wait_for_function("() => document.querySelector('#number').value.length > 0")

@@ -10,8 +10,16 @@ from tests.browser.harness import log_in
 
 PUBLIC = ["/", "/login", "/accessibility", "/privacy", "/no-such-page"]
 ISSUER = ["/issuer", "/issuer/register", "/issuer/cards/{number}", "/account/password"]
-ADMIN = ["/admin", "/admin/areas", "/admin/sites", "/admin/users", "/admin/sites/theatre/keys",
-         "/admin/events", "/admin/stock", "/admin/audit"]
+ADMIN = [
+    "/admin",
+    "/admin/areas",
+    "/admin/sites",
+    "/admin/users",
+    "/admin/sites/theatre/keys",
+    "/admin/events",
+    "/admin/stock",
+    "/admin/audit",
+]
 
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
@@ -23,9 +31,12 @@ def test_staff_and_public_pages_pass_axe(live, launch, world, language):
     found = {}
 
     def visit(pages, email=None, lands_on=None, zoom=None):
-        context = browser.new_context(viewport={"width": 360, "height": 740}, locale=language,
-                                      extra_http_headers={"Accept-Language": language},
-                                      bypass_csp=True)
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740},
+            locale=language,
+            extra_http_headers={"Accept-Language": language},
+            bypass_csp=True,
+        )
         page = context.new_page()
         if email:
             log_in(page, live, email, factories.PASSWORD, lands_on)

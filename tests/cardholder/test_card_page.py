@@ -126,7 +126,11 @@ def test_replaced_card_tells_the_holder_to_ask_for_the_new_one(client, world):
 
 @pytest.mark.parametrize("path", ["/", "/accessibility", "/privacy"])
 def test_public_pages_in_three_languages(client, path):
-    for language, word in (("fi", "Saavutettavuus"), ("sv", "Tillgänglighet"), ("en", "Accessibility")):
+    for language, word in (
+        ("fi", "Saavutettavuus"),
+        ("sv", "Tillgänglighet"),
+        ("en", "Accessibility"),
+    ):
         page = client.get(path, headers={"Accept-Language": language})
         assert page.status_code == 200 and f'<html lang="{language}">' in page.text
         assert word in page.text  # the footer's link, at least

@@ -79,7 +79,11 @@ class TestDeskFlow:
         response = desk.post("/desk/uses", data={**form, "children": "2", "assistant": "1"})
         assert response.status_code == 302
         [use] = live_uses()
-        assert (use.children, use.assistant, use.recorded_by_user.email) == (2, 1, "desk@theatre.fi")
+        assert (use.children, use.assistant, use.recorded_by_user.email) == (
+            2,
+            1,
+            "desk@theatre.fi",
+        )
 
         again = check(desk, world.url)
         assert status_on(again) == "already_used"

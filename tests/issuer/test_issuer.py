@@ -24,8 +24,14 @@ def fresh(card) -> Card:
 
 
 def registration(number, **overrides):
-    return {"number": number, "birth_year": "1975", "postcode": "33100", "children": "2",
-            "kind": "personal", **overrides}
+    return {
+        "number": number,
+        "birth_year": "1975",
+        "postcode": "33100",
+        "children": "2",
+        "kind": "personal",
+        **overrides,
+    }
 
 
 class TestRegister:
@@ -34,10 +40,19 @@ class TestRegister:
         response = issuer.post("/issuer/register", data=registration(numbers.display(card.number)))
         assert response.status_code == 302
         card = fresh(card)
-        assert (card.status, card.children, card.birth_year, card.postcode) == ("active", 2, 1975, "33100")
+        assert (card.status, card.children, card.birth_year, card.postcode) == (
+            "active",
+            2,
+            1975,
+            "33100",
+        )
         assert card.valid_until == factories.today() + timedelta(days=364)  # one year, inclusive
-        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "card.register")
-                                  .order_by(AuditEntry.id.desc()).limit(1))
+        entry = db.session.scalar(
+            select(AuditEntry)
+            .where(AuditEntry.action == "card.register")
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        )
         assert entry.actor == factories.Staff.issuer and '"status": "active"' in entry.after
 
     def test_register_with_a_scanned_code(self, issuer, world):
@@ -64,9 +79,16 @@ class TestRegister:
         db.session.expire_all()
         assert {c.id: c.status for c in db.session.scalars(select(Card))} == before
 
-    @pytest.mark.parametrize("field, value", [("birth_year", "1850"), ("postcode", "123"),
-                                              ("children", "12"), ("kind", "family"),
-                                              ("gender", "x")])
+    @pytest.mark.parametrize(
+        "field, value",
+        [
+            ("birth_year", "1850"),
+            ("postcode", "123"),
+            ("children", "12"),
+            ("kind", "family"),
+            ("gender", "x"),
+        ],
+    )
     def test_bad_values_name_the_field(self, issuer, world, field, value):
         [card] = factories.stock(world.area, world.issuer)
         response = issuer.post("/issuer/register", data=registration(card.number, **{field: value}))
@@ -105,8 +127,10 @@ class TestChanges:
     def test_replace_moves_the_registration_in_one_step(self, issuer, world):
         [new] = factories.stock(world.area, world.issuer)
         old_url = world.url
-        response = issuer.post(f"/issuer/cards/{world.card.number}/replace",
-                               data={"replacement": numbers.display(new.number)})
+        response = issuer.post(
+            f"/issuer/cards/{world.card.number}/replace",
+            data={"replacement": numbers.display(new.number)},
+        )
         assert response.status_code == 302 and new.number in response.location
         old, new = fresh(world.card), fresh(new)
         assert (old.status, old.replaced_by_id) == ("replaced", new.id)
@@ -118,8 +142,9 @@ class TestChanges:
 
     def test_replacement_must_be_own_unregistered_stock(self, issuer, world):
         other = factories.active_card(world.area, world.issuer)
-        response = issuer.post(f"/issuer/cards/{world.card.number}/replace",
-                               data={"replacement": other.number})
+        response = issuer.post(
+            f"/issuer/cards/{world.card.number}/replace", data={"replacement": other.number}
+        )
         assert response.status_code == 422 and 'id="replacement-error"' in response.text
         assert fresh(world.card).status == "active"
 
@@ -127,8 +152,10 @@ class TestChanges:
 class TestLookUp:
     def test_find_shows_the_card_and_its_uses(self, issuer, world):
         checkin.record_use(world.url, world.venue, nonce="nonce-0001", children=1)
-        response = issuer.get(f"/issuer/find?number={numbers.display(world.card.number).lower()}",
-                              follow_redirects=True)
+        response = issuer.get(
+            f"/issuer/find?number={numbers.display(world.card.number).lower()}",
+            follow_redirects=True,
+        )
         assert response.status_code == 200
         assert "Theatre" in response.text and '<svg class="qr"' in response.text
 
