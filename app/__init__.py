@@ -3,6 +3,7 @@
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
 from .extensions import babel, csrf, db, limiter, login_manager
@@ -33,6 +34,10 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=init_i18n(app))
     init_web(app)
+    if app.config["PROXIES"]:  # behind N reverse proxies: trust their X-Forwarded-* headers
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=app.config["PROXIES"], x_proto=app.config["PROXIES"]
+        )
 
     from . import admin, api, auth, cardholder, cli, desk, issuer, public
 

@@ -20,6 +20,7 @@ def from_environment() -> dict:
         "SIGNING_KEYS": signing_keys or [DEV_SIGNING_KEY],
         "BASE_URL": base_url,
         "SESSION_COOKIE_SECURE": base_url.startswith("https://"),  # served over HTTPS
+        "PROXIES": int(env.get("PROXIES", "0") or 0),  # reverse proxies in front, for client IPs
         "FEEDBACK_EMAIL": env.get("FEEDBACK_EMAIL", "palaute@kaikukortti.fi"),
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL"),
         "DEV": env.get("KAIKU_DEV") == "1",

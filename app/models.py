@@ -1,5 +1,6 @@
 """The registry. No name or identity data of a cardholder is stored anywhere."""
 
+import secrets
 from datetime import date, datetime
 
 from flask_login import UserMixin
@@ -67,6 +68,8 @@ class User(UserMixin, db.Model):
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))  # an area's coordinator
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Changes whenever the password does: every session started before ends.
+    session_stamp: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
 
     site: Mapped[Site | None] = relationship()
     area: Mapped[Area | None] = relationship()
@@ -74,6 +77,10 @@ class User(UserMixin, db.Model):
     @property
     def is_national_admin(self) -> bool:
         return self.role == "admin" and self.area_id is None
+
+    def get_id(self) -> str:
+        """What the session remembers: the user and the password's generation."""
+        return f"{self.id}.{self.session_stamp}"
 
 
 class ApiKey(db.Model):
@@ -112,6 +119,10 @@ class Card(db.Model):
         _one_of("life_situation", LIFE_SITUATIONS, nullable=True),
         CheckConstraint("children BETWEEN 0 AND 9", name="ck_children"),
         CheckConstraint("generation >= 1", name="ck_generation"),
+        CheckConstraint(
+            "status = 'unregistered' OR (valid_from IS NOT NULL AND valid_until IS NOT NULL)",
+            name="ck_registered_validity",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(9), unique=True)
@@ -211,7 +222,7 @@ class AuditEntry(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     actor: Mapped[str] = mapped_column(String(254))  # e-mail then, or "command line"
     action: Mapped[str] = mapped_column(String(40), index=True)
-    target: Mapped[str] = mapped_column(String(120), index=True)  # e.g. "card K7Q-4MZ-R23"
+    target: Mapped[str] = mapped_column(String(300), index=True)  # e.g. "card K7Q-4MZ-R23"
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
     before: Mapped[str | None] = mapped_column(Text)  # JSON

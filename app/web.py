@@ -3,6 +3,7 @@
 import hashlib
 import mimetypes
 import os
+import re
 import uuid
 from functools import lru_cache, wraps
 
@@ -84,15 +85,18 @@ def local_target(default: str) -> str:
 
 def page_url(number: int) -> str:
     """This page's URL with its filters, at another page of results."""
-    return url_for(
-        request.endpoint, **{**request.view_args, **request.args.to_dict(), "page": number}
-    )
+    filters = {
+        key: value
+        for key, value in request.args.items()
+        if key not in ("endpoint", "page") and not key.startswith("_")
+    }
+    return url_for(request.endpoint, **request.view_args, **filters, page=number)
 
 
 def paginate(query, per_page: int = 25):
     """One page of ``query`` for a list screen; a bad page number shows the first."""
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    page = int(page) if re.fullmatch(r"[1-9][0-9]{0,4}", page) else 1
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
@@ -190,8 +194,11 @@ def init_web(app):
         return {"current_lang": str(get_locale() or "fi")}
 
     @login_manager.user_loader
-    def load_user(user_id):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(session_id):
+        """The user, unless the password changed since this session began."""
+        user_id, _, stamp = str(session_id).partition(".")
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.session_stamp == stamp else None
 
     @app.after_request
     def security_headers(response):

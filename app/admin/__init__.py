@@ -24,7 +24,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _search(query, *columns):
-    q = request.args.get("q", "").strip()
+    q = request.args.get("q", "").strip()[:100]
     if q:
         query = query.where(or_(*(column.icontains(q, autoescape=True) for column in columns)))
     return query
@@ -157,8 +157,7 @@ def users():
 
 
 def _reset_url(user: User) -> str:
-    token = accounts.reset_link(user, actor=current_user)
-    return url_for("auth.reset", token=token, _external=True)
+    return accounts.reset_url(accounts.reset_link(user, actor=current_user))
 
 
 @bp.post("/users/<int:user_id>/reset")
@@ -326,6 +325,6 @@ def _day_start(text, next_day: bool = False):
     """Where a Finnish calendar day starts, for a date filter (None when not a date)."""
     try:
         day = date.fromisoformat(text or "")
-    except ValueError:
+        return day_start_utc(day + timedelta(days=1) if next_day else day)
+    except (ValueError, OverflowError):
         return None
-    return day_start_utc(day + timedelta(days=1) if next_day else day)

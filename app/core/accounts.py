@@ -35,7 +35,9 @@ def _unique(model, column, value, field: str):
 
 
 def find_area(code) -> Area:
-    area = db.session.scalar(select(Area).where(Area.code == str(code).strip().upper()))
+    if not isinstance(code, str) or not code.strip():
+        raise InvalidInput(_l("Choose an area."), "area")
+    area = db.session.scalar(select(Area).where(Area.code == code.strip().upper()))
     if area is None:
         raise NotFound(_l("No area with code %(code)s.", code=code), "area")
     return area
@@ -57,6 +59,8 @@ def find_venue(slug) -> Site:
 
 def create_area(code, name, actor: User | None = None) -> Area:
     code = check_text("code", code, 16).upper()
+    if len(code) > 16:  # some letters grow when capitalised (ß -> SS)
+        raise InvalidInput(_l("code is too long (at most %(max)d characters).", max=16), "code")
     _unique(Area, Area.code, code, "code")
     area = Area(code=code, name=check_text("name", name, 120))
     db.session.add(area)
@@ -143,15 +147,23 @@ def reset_link(user: User, actor: User | None) -> str:
     """A one-time link that lets ``user`` choose a new password. The old password
     stops working now; the link stops working once used, or after 3 days."""
     user.password_hash = "reset:" + secrets.token_hex(16)  # matches no password
-    audit.log(
-        actor,
-        "user.reset",
-        f"user {user.email}",
-        site_id=user.site_id,
-        area_id=user.area_id or (user.site.area_id if user.site else None),
-    )
+    user.session_stamp = secrets.token_hex(8)  # and every open session ends
+    audit.log(actor, "user.reset", f"user {user.email}", **_user_scope(user))
     db.session.commit()
     return _reset_serializer().dumps({"user": user.id, "hash": user.password_hash})
+
+
+def reset_url(token: str) -> str:
+    """The link to give the user, on the service's own address (never a Host header)."""
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/reset/{token}"
+
+
+def _user_scope(user: User) -> dict:
+    """Where a user's audit entries belong, so that their area's admin sees them."""
+    return {
+        "site_id": user.site_id,
+        "area_id": user.area_id or (user.site.area_id if user.site else None),
+    }
 
 
 def user_for_reset_link(token) -> User:
@@ -173,7 +185,8 @@ def set_password_from_link(token, new) -> User:
 
 def _set_password(user: User, new, actor: User, action: str) -> None:
     user.password_hash = generate_password_hash(check_password(new))
-    audit.log(actor, action, f"user {user.email}", site_id=user.site_id, area_id=user.area_id)
+    user.session_stamp = secrets.token_hex(8)
+    audit.log(actor, action, f"user {user.email}", **_user_scope(user))
     db.session.commit()
 
 

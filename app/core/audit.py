@@ -54,6 +54,7 @@ def _json(values: dict | None) -> str | None:
 def entries(scope, *, actor=None, action=None, target=None, since=None, until=None):
     """A query of the entries an admin may read, newest first, filtered."""
     query = select(AuditEntry).where(scope).order_by(AuditEntry.id.desc())
+    actor, target = (actor or "")[:100], (target or "")[:100]
     if actor:
         query = query.where(AuditEntry.actor.icontains(actor, autoescape=True))
     if action:

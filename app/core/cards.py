@@ -4,8 +4,9 @@ Functions take a Card the caller has already found (and scoped: see access.py)
 and the acting user for the audit trail (None from the command line).
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -17,8 +18,8 @@ from .exceptions import Conflict, InvalidInput, NotFound
 from .validation import check_birth_year, check_choice, check_int, check_postcode
 
 MAX_BATCH = 5000
-YEAR = timedelta(days=365)
 DAY = timedelta(days=1)
+RENEWAL_WINDOW = timedelta(days=60)  # how early before expiry a card can be renewed
 _REGISTRATION = (
     "kind",
     "birth_year",
@@ -31,18 +32,27 @@ _REGISTRATION = (
 )
 
 
+def last_day_of_year_from(day: date) -> date:
+    """The last valid day of a year that starts on ``day`` (calendar years: leap days count)."""
+    try:
+        next_year = day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        next_year = date(day.year + 1, 3, 1)
+    return next_year - DAY
+
+
 def snapshot(card: Card) -> dict:
     """The registry's facts about a card, for the audit trail."""
     return {name: getattr(card, name) for name in ("status", "generation", *_REGISTRATION)}
 
 
-def _audit(actor, action: str, card: Card, before: dict | None) -> None:
+def _audit(actor, action: str, card: Card, before: dict | None, **extra) -> None:
     audit.log(
         actor,
         action,
         f"card {numbers.display(card.number)}",
         before=before,
-        after=snapshot(card),
+        after={**snapshot(card), **extra},
         area_id=card.home_area_id,
         site_id=card.issuing_site_id,
     )
@@ -95,12 +105,13 @@ def register_card(
     postcode,
     children,
     kind="personal",
-    valid_days=365,
+    valid_days=None,
     gender=None,
     life_situation=None,
     actor: User | None = None,
 ) -> Card:
-    """Give unregistered stock to a holder: valid from today for ``valid_days``."""
+    """Give unregistered stock to a holder: valid from today for a year (or ``valid_days``)."""
+    db.session.refresh(card, with_for_update=True)  # two issuers can't take the same card
     values = dict(
         birth_year=check_birth_year(birth_year),
         postcode=check_postcode(postcode),
@@ -113,7 +124,8 @@ def register_card(
             else None
         ),
     )
-    valid_days = check_int("valid_days", valid_days, 1, 731)
+    if valid_days is not None:
+        valid_days = check_int("valid_days", valid_days, 1, 731)
     if card.status != "unregistered":
         raise Conflict(_already(card), "number")
     before = snapshot(card)
@@ -122,7 +134,11 @@ def register_card(
     today = local_today()
     card.status = "active"
     card.valid_from = today
-    card.valid_until = today + timedelta(days=valid_days) - DAY  # the last valid day
+    card.valid_until = (  # the last valid day
+        last_day_of_year_from(today)
+        if valid_days is None
+        else today + timedelta(days=valid_days) - DAY
+    )
     card.registered_at = utcnow()
     _audit(actor, "card.register", card, before)
     db.session.commit()
@@ -146,10 +162,22 @@ def _check_registered(card: Card) -> None:
 
 
 def renew_card(card: Card, actor: User | None = None) -> Card:
-    """Another year, from today or from the end of validity, whichever is later."""
+    """Another year, from today or from the end of validity, whichever is later.
+    Only near the end (or after it), so a second click can't add a second year."""
+    db.session.refresh(card, with_for_update=True)
     _check_registered(card)
+    today = local_today()
+    if card.valid_until - today > RENEWAL_WINDOW:
+        raise Conflict(
+            _l(
+                "This card is valid until %(until)s; it can be renewed from %(from)s.",
+                until=format_date(card.valid_until),
+                **{"from": format_date(card.valid_until - RENEWAL_WINDOW)},
+            ),
+            "number",
+        )
     before = snapshot(card)
-    card.valid_until = max(local_today(), card.valid_until + DAY) + YEAR - DAY
+    card.valid_until = last_day_of_year_from(max(today, card.valid_until + DAY))
     _audit(actor, "card.renew", card, before)
     db.session.commit()
     return card
@@ -167,8 +195,13 @@ def change_children(card: Card, children, actor: User | None = None) -> Card:
 
 def block_card(card: Card, actor: User | None = None) -> Card:
     """A lost or misused card: desks answer ``blocked`` from now on."""
-    if card.status == "replaced":
-        raise Conflict(_l("This card has already been replaced."), "number")
+    if card.status != "active":
+        raise Conflict(
+            _already(card)
+            if card.status != "unregistered"
+            else _l("Stock that is not registered needs no blocking."),
+            "number",
+        )
     before = snapshot(card)
     card.status = "blocked"
     _audit(actor, "card.block", card, before)
@@ -179,7 +212,9 @@ def block_card(card: Card, actor: User | None = None) -> Card:
 def replace_card(card: Card, replacement: Card, actor: User | None = None) -> Card:
     """A lost card: block it and move its registration to new stock in one step.
     The old card answers ``replaced`` at desks; the new one carries on."""
-    if card.status not in ("active", "blocked"):
+    for locked in sorted((card, replacement), key=lambda c: c.id):  # same order everywhere
+        db.session.refresh(locked, with_for_update=True)
+    if card.status not in ("active", "blocked") or card.valid_until is None:
         raise Conflict(_l("Only a registered card can be replaced."), "number")
     if replacement.status != "unregistered":
         raise Conflict(_l("The new card must be unregistered stock."), "replacement")
@@ -190,8 +225,9 @@ def replace_card(card: Card, replacement: Card, actor: User | None = None) -> Ca
     replacement.registered_at = utcnow()
     card.status = "replaced"
     card.replaced_by_id = replacement.id
-    _audit(actor, "card.replace", card, old_before)
-    _audit(actor, "card.register", replacement, new_before)
+    new_number, old_number = numbers.display(replacement.number), numbers.display(card.number)
+    _audit(actor, "card.replace", card, old_before, replaced_by=new_number)
+    _audit(actor, "card.register", replacement, new_before, replaces=old_number)
     db.session.commit()
     return replacement
 

@@ -7,15 +7,14 @@
   if (!form) return;
   const number = form.querySelector("#number");
   const showHint = window.kaikuNumbers.liveHint(number, form.querySelector("[data-code-hint]"));
-  const scanner = window.KaikuScanner.attach(document.querySelector("[data-scanner]"), {
+  window.KaikuScanner.attach(document.querySelector("[data-scanner]"), {
     name: "issuer",
     onCode: (code) => {
       // A card's QR carries <number>-<generation>.<signature>: keep the number.
       const match = /\/k\/([0-9A-Z]{9})-\d+\./.exec(code);
       number.value = match ? match[1].replace(/(...)(...)(...)/, "$1-$2-$3") : code;
       showHint();
-      scanner.pause();
-      form.querySelector("#birth_year").focus();
+      form.querySelector("#birth_year").focus();  // the camera stays on for a better scan
     },
   });
 })();

@@ -109,7 +109,8 @@ class TestAccounts:
             data={"email": "desk@espoo.fi", "role": "venue", "site": "espoo-library"},
         )
         link = re.search(r"<code>(http[^<]+/reset/[^<]+)</code>", page.text).group(1)
-        path = link.split("localhost", 1)[1]
+        assert link.startswith("https://kaiku.test/reset/")  # BASE_URL, never the Host header
+        path = link.split("kaiku.test", 1)[1]
         other = client.application.test_client()
         form = {"password": "a brand new secret", "repeat": "a brand new secret"}
         assert other.post(path, data=form).status_code == 302
@@ -203,3 +204,42 @@ class TestAudit:
         with pytest.raises(RuntimeError):
             db.session.commit()
         db.session.rollback()
+
+
+class TestSessionsAndOddInput:
+    def test_a_reset_ends_the_users_open_sessions(self, admin, client, world):
+        issuer = client.application.test_client()
+        factories.log_in(issuer, factories.Staff.issuer)
+        assert issuer.get("/issuer").status_code == 200
+        user = db.session.scalar(select(User).where(User.email == factories.Staff.issuer))
+        admin.post(f"/admin/users/{user.id}/reset")
+        assert issuer.get("/issuer").status_code == 302
+
+    def test_the_area_admin_sees_password_changes_of_their_users(self, client, world):
+        factories.staff(world)
+        factories.log_in(client, factories.Staff.issuer)
+        new = "another long password"
+        client.post(
+            "/account/password",
+            data={"current": factories.PASSWORD, "password": new, "repeat": new},
+        )
+        coordinator = client.application.test_client()
+        factories.log_in(coordinator, factories.Staff.coordinator)
+        page = coordinator.get("/admin/audit?action=user.password")
+        assert "<td>user.password</td>" in page.text
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/admin/audit?page=%C2%B2",
+            "/admin/users?page=%E2%91%A0",
+            "/admin/audit?endpoint=x&_external=1",
+            "/admin/audit?since=0001-01-01&until=9999-12-31",
+            "/admin/sites?q=" + "x" * 5000,
+            "/admin/audit?actor=" + "%" * 3000,
+        ],
+    )
+    def test_odd_query_strings_never_500(self, admin, world, path):
+        for n in range(30):  # enough rows for a second page
+            accounts.create_site(f"v-{n:02}", f"V {n:02}", area_code="PIR", kind="venue")
+        assert admin.get(path).status_code == 200

@@ -46,7 +46,7 @@ class TestRegister:
             1975,
             "33100",
         )
-        assert card.valid_until == factories.today() + timedelta(days=364)  # one year, inclusive
+        assert card.valid_until == cards.last_day_of_year_from(factories.today())
         entry = db.session.scalar(
             select(AuditEntry)
             .where(AuditEntry.action == "card.register")
@@ -67,7 +67,7 @@ class TestRegister:
             (lambda w: "K7Q-4MZ-R2X", "number"),  # mistyped
             (lambda w: numbers.generate(), "number"),  # unknown
             (lambda w: other_sites_stock(w), "number"),
-            (lambda w: cards.block_card(factories.stock(w.area, w.issuer)[0]).number, "number"),
+            (lambda w: cards.block_card(factories.active_card(w.area, w.issuer)).number, "number"),
         ],
     )
     def test_clear_errors_and_nothing_changes(self, issuer, world, make_number, field):
@@ -104,16 +104,27 @@ def other_sites_stock(world):
 
 
 class TestChanges:
-    def test_renew_adds_a_year_from_expiry_when_still_valid(self, issuer, world):
+    def test_renew_near_expiry_adds_a_year_from_expiry(self, issuer, world):
+        factories.shift_validity(world.card, -330)  # a month left
         until = world.card.valid_until
+        assert issuer.post(f"/issuer/cards/{world.card.number}/renew").status_code == 302
+        assert fresh(world.card).valid_until == cards.last_day_of_year_from(
+            until + timedelta(days=1)
+        )
+
+    def test_renew_too_early_or_twice_is_refused(self, issuer, world):
+        factories.shift_validity(world.card, -330)
         issuer.post(f"/issuer/cards/{world.card.number}/renew")
-        assert fresh(world.card).valid_until == until + timedelta(days=365)
+        renewed = fresh(world.card).valid_until
+        again = issuer.post(f"/issuer/cards/{world.card.number}/renew")
+        assert again.status_code == 422 and 'role="alert"' in again.text
+        assert fresh(world.card).valid_until == renewed
 
     def test_renew_an_expired_card_counts_from_today(self, issuer, world):
         factories.shift_validity(world.card, -400)
         issuer.post(f"/issuer/cards/{world.card.number}/renew")
         card = fresh(world.card)
-        assert card.valid_until == factories.today() + timedelta(days=364)
+        assert card.valid_until == cards.last_day_of_year_from(factories.today())
         assert checkin.check_code(factories.url_of(card), world.venue).status == "valid"
 
     def test_change_children_is_what_desks_see(self, issuer, world):
