@@ -49,6 +49,7 @@ class Site(db.Model):
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
     kind: Mapped[str] = mapped_column(String(10))
     category: Mapped[str | None] = mapped_column(String(12))  # a venue's default
+    contact: Mapped[str | None] = mapped_column(String(200))  # printed on its cards: where to ask
 
     area: Mapped[Area] = relationship()
 
@@ -70,6 +71,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Changes whenever the password does: every session started before ends.
     session_stamp: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
+    active: Mapped[bool] = mapped_column(default=True)  # an admin can close an account
 
     site: Mapped[Site | None] = relationship()
     area: Mapped[Area | None] = relationship()

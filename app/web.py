@@ -198,7 +198,9 @@ def init_web(app):
         """The user, unless the password changed since this session began."""
         user_id, _, stamp = str(session_id).partition(".")
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.session_stamp == stamp else None
+        if user is None or not user.active or user.session_stamp != stamp:
+            return None
+        return user
 
     @app.after_request
     def security_headers(response):

@@ -45,6 +45,7 @@ ACCESS = {
     "admin.sites": {"admin"},
     "admin.users": {"admin"},
     "admin.reset_password": {"admin"},
+    "admin.set_active": {"admin"},
     "admin.api_keys": {"admin"},
     "admin.revoke_key": {"admin"},
     "admin.events": {"admin"},

@@ -104,6 +104,7 @@ def sites():
             area_code=form.get("area"),
             kind=form.get("kind"),
             category=form.get("category") or None,
+            contact=form.get("contact") or None,
             actor=current_user,
         )
         return _l("Site %(name)s added.", name=site.name)
@@ -160,14 +161,39 @@ def _reset_url(user: User) -> str:
     return accounts.reset_url(accounts.reset_link(user, actor=current_user))
 
 
-@bp.post("/users/<int:user_id>/reset")
+@bp.post("/users/<int:user_id>/active")
 @role_required("admin")
-def reset_password(user_id: int):
+def set_active(user_id: int):
+    """Close an account, or open it again."""
+    user = _user_or_404(user_id)
+    try:
+        accounts.set_active(user, request.form.get("active") == "1", actor=current_user)
+    except KaikuError as error:
+        flash(error.message, "error")
+    else:
+        flash(
+            _l("%(email)s can log in.", email=user.email)
+            if user.active
+            else _l("%(email)s can no longer log in.", email=user.email),
+            "success",
+        )
+    return redirect(url_for("admin.users"))
+
+
+def _user_or_404(user_id: int) -> User:
+    """A user this admin may manage: national admins are for national admins only."""
     user = db.session.scalar(
         select(User).where(User.id == user_id, access.user_scope(current_user))
     )
     if user is None or (user.role == "admin" and not current_user.is_national_admin):
         abort(404)
+    return user
+
+
+@bp.post("/users/<int:user_id>/reset")
+@role_required("admin")
+def reset_password(user_id: int):
+    user = _user_or_404(user_id)
     return render_template("admin/link.html", link=_reset_url(user), email=user.email)
 
 

@@ -70,7 +70,9 @@ def create_area(code, name, actor: User | None = None) -> Area:
     return area
 
 
-def create_site(slug, name, *, area_code, kind, category=None, actor: User | None = None) -> Site:
+def create_site(
+    slug, name, *, area_code, kind, category=None, contact=None, actor: User | None = None
+) -> Site:
     slug = check_slug(slug)
     kind = check_choice("kind", kind, SITE_KINDS)
     if kind == "venue":
@@ -84,6 +86,7 @@ def create_site(slug, name, *, area_code, kind, category=None, actor: User | Non
         area=find_area(area_code),
         kind=kind,
         category=category,
+        contact=check_text("contact", contact, 200) if contact else None,
     )
     db.session.add(site)
     db.session.flush()
@@ -91,7 +94,7 @@ def create_site(slug, name, *, area_code, kind, category=None, actor: User | Non
         actor,
         "site.create",
         f"site {slug}",
-        after={"name": site.name, "kind": kind, "category": category},
+        after={"name": site.name, "kind": kind, "category": category, "contact": site.contact},
         area_id=site.area_id,
         site_id=site.id,
     )
@@ -198,8 +201,27 @@ def authenticate_user(email, password) -> User | None:
     if not isinstance(email, str) or not isinstance(password, str):
         return None
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or not check_password_hash(user.password_hash, password):
+    if user is None or not check_password_hash(user.password_hash, password) or not user.active:
         return None
+    return user
+
+
+def set_active(user: User, active: bool, actor: User | None = None) -> User:
+    """Close an account (its sessions end at once) or open it again."""
+    if actor is not None and user.id == actor.id:
+        raise Conflict(_l("You cannot close your own account."), "user")
+    before = {"active": user.active}
+    user.active = bool(active)
+    user.session_stamp = secrets.token_hex(8)
+    audit.log(
+        actor,
+        "user.active",
+        f"user {user.email}",
+        before=before,
+        after={"active": user.active},
+        **_user_scope(user),
+    )
+    db.session.commit()
     return user
 
 

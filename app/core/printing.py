@@ -16,6 +16,7 @@ A4_W, A4_H = 210.0, 297.0
 SHEET_COLUMNS, SHEET_ROWS = 2, 5
 LAYOUTS = ("card", "a4")
 PROGRAMME = "Kaikukortti"
+PERSONAL = "Henkilökohtainen, voimassa rekisteröinnistä vuoden."
 
 
 def _latin1(text: str) -> str:
@@ -46,17 +47,11 @@ def _draw_card(pdf: FPDF, card: Card, x: float, y: float) -> None:
     pdf.set_xy(left, y + 18)
     pdf.set_font("Courier", "B", 12.5)
     pdf.cell(width, 6, numbers.display(card.number))
-    pdf.set_xy(left, y + 30)
+    pdf.set_xy(left, y + 28)
     pdf.set_font("Helvetica", "", 6.5)
-    pdf.multi_cell(
-        width,
-        3,
-        align="L",
-        text=_latin1(
-            f"Apua / Hjälp / Help:\n{card.issuing_site.name}\n"
-            "Henkilökohtainen, voimassa rekisteröinnistä vuoden."
-        ),
-    )
+    site = card.issuing_site
+    help_lines = ["Apua / Hjälp / Help:", site.name, site.contact, PERSONAL]
+    pdf.multi_cell(width, 3, align="L", text=_latin1("\n".join(filter(None, help_lines))))
 
 
 def _crop_marks(pdf: FPDF, left: float, top: float) -> None:

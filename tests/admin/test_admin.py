@@ -243,3 +243,33 @@ class TestSessionsAndOddInput:
         for n in range(30):  # enough rows for a second page
             accounts.create_site(f"v-{n:02}", f"V {n:02}", area_code="PIR", kind="venue")
         assert admin.get(path).status_code == 200
+
+
+def test_a_closed_account_cannot_log_in_and_its_sessions_end(admin, client, world):
+    desk = client.application.test_client()
+    factories.log_in(desk, factories.Staff.desk)
+    user = db.session.scalar(select(User).where(User.email == factories.Staff.desk))
+    admin.post(f"/admin/users/{user.id}/active", data={"active": "0"})
+    assert desk.get("/desk").status_code == 302
+    form = {"email": factories.Staff.desk, "password": factories.PASSWORD}
+    assert desk.post("/login", data=form).status_code == 422
+    admin.post(f"/admin/users/{user.id}/active", data={"active": "1"})
+    assert desk.post("/login", data=form).status_code == 302
+
+
+def test_the_printed_card_says_where_to_ask_for_help(admin, world):
+    admin.post(
+        "/admin/sites",
+        data={
+            "name": "Helpful NGO",
+            "slug": "helpful-ngo",
+            "area": "PIR",
+            "kind": "issuer",
+            "contact": "040 123 4567",
+        },
+    )
+    admin.post("/admin/stock", data={"site": "helpful-ngo", "count": "1"})
+    batch = db.session.scalar(select(Batch).order_by(Batch.id.desc()))
+    pdf = admin.get(f"/admin/stock/{batch.id}.pdf?layout=card").data
+    text = pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_range()
+    assert "Helpful NGO" in text and "040 123 4567" in text
