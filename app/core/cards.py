@@ -167,12 +167,12 @@ def renew_card(card: Card, actor: User | None = None) -> Card:
     db.session.refresh(card, with_for_update=True)
     _check_registered(card)
     today = local_today()
-    if card.valid_until - today > RENEWAL_WINDOW:
+    if today < renewable_from(card):
         raise Conflict(
             _l(
                 "This card is valid until %(until)s; it can be renewed from %(from)s.",
                 until=format_date(card.valid_until),
-                **{"from": format_date(card.valid_until - RENEWAL_WINDOW)},
+                **{"from": format_date(renewable_from(card))},
             ),
             "number",
         )
@@ -181,6 +181,11 @@ def renew_card(card: Card, actor: User | None = None) -> Card:
     _audit(actor, "card.renew", card, before)
     db.session.commit()
     return card
+
+
+def renewable_from(card: Card) -> date | None:
+    """The first day a registered card can be renewed."""
+    return card.valid_until - RENEWAL_WINDOW if card.valid_until else None
 
 
 def change_children(card: Card, children, actor: User | None = None) -> Card:

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..core import access, cards, numbers
+from ..core.clock import local_today
 from ..core.exceptions import KaikuError
 from ..core.printing import LAYOUTS, cards_pdf
 from ..core.tokens import card_url
@@ -105,6 +106,8 @@ def _render_card(card: Card, errors=None, status=200):
         url=card_url(card.number, card.generation),
         uses=uses,
         replaced_by=db.session.get(Card, card.replaced_by_id) if card.replaced_by_id else None,
+        renewable_from=cards.renewable_from(card),
+        today=local_today(),
         errors=errors or {},
     ), status
 
