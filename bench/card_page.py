@@ -16,10 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from desk_scan import Transfer  # noqa: E402
+from desk_scan import Transfer, bench_app  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.browser.harness import launch_chromium, serve  # noqa: E402
@@ -28,14 +27,7 @@ from tests.browser.harness import launch_chromium, serve  # noqa: E402
 def main():
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "bench",
-                "SIGNING_KEYS": ["bench"],
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.sqlite3'}",
-            }
-        )
+        app = bench_app(folder)
         with app.test_request_context():
             db.create_all()
             path = "/k/" + factories.world().url.rsplit("/k/", 1)[1]

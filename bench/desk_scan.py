@@ -29,6 +29,18 @@ from tests import factories  # noqa: E402
 from tests.browser.harness import launch_chromium, log_in, scene, serve, write_y4m  # noqa: E402
 
 
+def bench_app(folder: Path):
+    """The app on a throw-away SQLite database in ``folder``."""
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "SIGNING_KEYS": ["bench"],
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.sqlite3'}",
+        }
+    )
+
+
 def build_registry(app, count: int) -> list[str]:
     """A venue with a desk user and ``count`` active cards; their QR URLs."""
     with app.test_request_context():
@@ -90,14 +102,7 @@ def main():
 
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "bench",
-                "SIGNING_KEYS": ["bench"],
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
-            }
-        )
+        app = bench_app(folder)
         urls = build_registry(app, options.scans)
         video = write_y4m(
             folder / "cards.y4m",

@@ -14,10 +14,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import qrcode  # noqa: E402
+from desk_scan import bench_app  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.core import cards, printing  # noqa: E402
 from app.core.tokens import card_url  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -35,14 +36,7 @@ def main():
     parser.add_argument("--cards", type=int, default=1000)
     count = parser.parse_args().cards
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "bench",
-                "SIGNING_KEYS": ["bench"],
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.sqlite3'}",
-            }
-        )
+        app = bench_app(folder)
         with app.test_request_context():
             db.create_all()
             world = factories.world()
