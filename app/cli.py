@@ -145,7 +145,7 @@ def issue_cards(area_code, site_slug, count, as_json, pdf_file, layout):
 @click.option("--postcode", required=True)
 @click.option("--children", required=True, type=int)
 @click.option("--kind", default="personal", show_default=True, type=click.Choice(CARD_KINDS))
-@click.option("--valid-days", default=365, show_default=True, type=int)
+@click.option("--valid-days", type=int, help="Days of validity (default: a calendar year).")
 def register_card(number, birth_year, postcode, children, kind, valid_days):
     card = _run(
         lambda **values: cards.register_card(cards.find_card(number), **values),
