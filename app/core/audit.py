@@ -68,6 +68,28 @@ def entries(scope, *, actor=None, action=None, target=None, since=None, until=No
     return query
 
 
+_GUARDS = {
+    "sqlite": [
+        f"CREATE TRIGGER IF NOT EXISTS audit_entry_no_{verb} BEFORE {verb.upper()} ON audit_entry "
+        "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END"
+        for verb in ("update", "delete")
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger LANGUAGE plpgsql "
+        "AS $$ BEGIN RAISE EXCEPTION 'audit entries are append-only'; END $$",
+        "CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_entry "
+        "FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only()",
+    ],
+}
+
+
+@event.listens_for(AuditEntry.__table__, "after_create")
+def _database_guard(table, connection, **_):
+    """The database itself refuses to change or delete an entry, whatever the code does."""
+    for statement in _GUARDS.get(connection.dialect.name, []):
+        connection.exec_driver_sql(statement)
+
+
 @event.listens_for(Session, "before_flush")
 def _append_only(session, _context, _instances):
     for entry in (*session.dirty, *session.deleted):

@@ -6,7 +6,8 @@ import re
 
 import pypdfium2
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import DBAPIError
 
 from app.core import accounts, numbers
 from app.core.tokens import card_url
@@ -205,6 +206,17 @@ class TestAudit:
             db.session.commit()
         db.session.rollback()
 
+    @pytest.mark.parametrize(
+        "statement", [update(AuditEntry).values(actor="x"), delete(AuditEntry)]
+    )
+    def test_the_database_refuses_to_change_or_delete_entries(self, world, statement):
+        before = count(AuditEntry)
+        with pytest.raises(DBAPIError):
+            db.session.execute(statement)
+            db.session.commit()
+        db.session.rollback()
+        assert count(AuditEntry) == before and count(AuditEntry, AuditEntry.actor == "x") == 0
+
 
 class TestSessionsAndOddInput:
     def test_a_reset_ends_the_users_open_sessions(self, admin, client, world):
@@ -271,5 +283,5 @@ def test_the_printed_card_says_where_to_ask_for_help(admin, world):
     admin.post("/admin/stock", data={"site": "helpful-ngo", "count": "1"})
     batch = db.session.scalar(select(Batch).order_by(Batch.id.desc()))
     pdf = admin.get(f"/admin/stock/{batch.id}.pdf?layout=card").data
-    text = pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_range()
+    text = pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_bounded()
     assert "Helpful NGO" in text and "040 123 4567" in text
