@@ -12,6 +12,7 @@ from .core import accounts, cards, checkin, numbers
 from .core.exceptions import CardNotUsable, KaikuError
 from .core.printing import LAYOUTS, cards_pdf
 from .core.tokens import card_url
+from .demo import seed_demo
 from .extensions import db
 from .models import CARD_KINDS, CATEGORIES, ROLES, SITE_KINDS, Use
 
@@ -246,8 +247,6 @@ def undo_use(use_id, venue_slug):
 @with_appcontext
 def seed_demo_command():
     """Load demo areas, sites, logins, an event and cards (once)."""
-    from .demo import seed_demo
-
     for line in seed_demo():
         click.echo(line)
 

@@ -8,6 +8,7 @@ from sqlalchemy import false, select, true
 from ..extensions import db
 from ..models import AuditEntry, Card, Event, Site, User
 from . import numbers
+from .checkin import identify
 from .exceptions import InvalidInput, NotFound
 
 
@@ -51,8 +52,6 @@ def audit_scope(user: User):
 def card_for(user: User, number) -> Card:
     """The card with this number (or scanned code) if ``user`` may see it; NotFound otherwise."""
     if isinstance(number, str) and ("/k/" in number or "." in number.strip()):
-        from .checkin import identify
-
         card, _, _ = identify(number)
         number = card.number if card else ""
     if not isinstance(number, str) or not numbers.looks_like_number(number):

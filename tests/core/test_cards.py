@@ -3,9 +3,12 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from app.core import cards
 from app.core.exceptions import Conflict
+from app.extensions import db
+from app.models import AuditEntry
 from tests import factories
 
 
@@ -32,11 +35,6 @@ def test_stock_cannot_be_blocked_or_replaced(world):
 
 
 def test_replacement_audit_links_the_two_cards(world):
-    from sqlalchemy import select
-
-    from app.extensions import db
-    from app.models import AuditEntry
-
     [new] = factories.stock(world.area, world.issuer)
     cards.replace_card(world.card, new)
     entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(2)).all()
