@@ -140,32 +140,19 @@ def test_admin_and_issuer_forms_refuse_a_missing_csrf_token(csrf_on, client, wor
     assert db.session.query(Card).count() == 1
 
 
+def change_password(client, current: str, new: str, repeat: str | None = None):
+    form = {"current": current, "password": new, "repeat": new if repeat is None else repeat}
+    return client.post("/account/password", data=form)
+
+
 def test_password_change_needs_the_current_password(client, world):
     factories.user("desk@theatre.fi", "venue", world.venue)
     factories.log_in(client, "desk@theatre.fi")
-    wrong = client.post(
-        "/account/password",
-        data={"current": "nope", "password": "new secret words", "repeat": "new secret words"},
-    )
+    wrong = change_password(client, "nope", "new secret words")
     assert wrong.status_code == 422 and 'id="current-error"' in wrong.text
-    mismatch = client.post(
-        "/account/password",
-        data={
-            "current": factories.PASSWORD,
-            "password": "new secret words",
-            "repeat": "other words here",
-        },
-    )
+    mismatch = change_password(client, factories.PASSWORD, "new secret words", "other words")
     assert mismatch.status_code == 422 and 'id="repeat-error"' in mismatch.text
-    done = client.post(
-        "/account/password",
-        data={
-            "current": factories.PASSWORD,
-            "password": "new secret words",
-            "repeat": "new secret words",
-        },
-    )
-    assert done.status_code == 302
+    assert change_password(client, factories.PASSWORD, "new secret words").status_code == 302
     client.post("/logout")
     again = client.post("/login", data={"email": "desk@theatre.fi", "password": "new secret words"})
     assert again.status_code == 302

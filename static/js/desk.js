@@ -12,10 +12,7 @@
 
   const TEXT = JSON.parse(document.getElementById("desk-text").textContent);
   const RETRY_MS = 2000;
-  const store = {
-    get: (key, fallback) => localStorage.getItem("kaiku.desk." + key) ?? fallback,
-    set: (key, value) => localStorage.setItem("kaiku.desk." + key, value),
-  };
+  const store = window.KaikuScanner.deviceStore("desk");
 
   const $ = (selector, root = desk) => root.querySelector(selector);
   const checkForm = $("[data-check-form]");

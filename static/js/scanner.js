@@ -12,14 +12,19 @@ window.KaikuScanner = (() => {
 
   const SAME_CODE_PAUSE_MS = 3000;
 
+  /* Settings remembered on this device, under "kaiku.<name>.<key>". */
+  function deviceStore(name) {
+    return {
+      get: (key, fallback) => localStorage.getItem(`kaiku.${name}.${key}`) ?? fallback,
+      set: (key, value) => localStorage.setItem(`kaiku.${name}.${key}`, value),
+    };
+  }
+
   function attach(section, { name, onCode }) {
     const $ = (selector) => section.querySelector(selector);
     const TEXT = JSON.parse($("[data-scanner-text]").textContent);
     const wasmUrl = section.dataset.wasmUrl;
-    const store = {
-      get: (key, fallback) => localStorage.getItem(`kaiku.${name}.${key}`) ?? fallback,
-      set: (key, value) => localStorage.setItem(`kaiku.${name}.${key}`, value),
-    };
+    const store = deviceStore(name);
     const viewfinder = $("[data-viewfinder]");
     const video = $("video");
     const status = $("[data-camera-status]");
@@ -203,5 +208,5 @@ window.KaikuScanner = (() => {
     };
   }
 
-  return { attach };
+  return { attach, deviceStore };
 })();

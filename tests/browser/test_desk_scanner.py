@@ -17,6 +17,16 @@ def wait_for_status(page, status: str, timeout: float = 15_000):
     page.wait_for_selector(f'[data-result] [data-status="{status}"]', timeout=timeout)
 
 
+def desk_with_a_valid_card(live, launch, world):
+    """A desk page showing the ``valid`` result for the world's card, typed in."""
+    url = world.url
+    settle()
+    page = desk_page(launch(), live)
+    enter_code(page, url)
+    wait_for_status(page, "valid")
+    return page
+
+
 def live_uses():
     settle()
     uses = db.session.scalars(select(Use).where(Use.voided_at.is_(None))).all()
@@ -124,11 +134,7 @@ def test_network_failure_during_record_retries_and_records_once(live, launch, wo
 
 
 def test_undo_from_the_result_screen(live, launch, world):
-    url = world.url
-    settle()
-    page = desk_page(launch(), live)
-    enter_code(page, url)
-    wait_for_status(page, "valid")
+    page = desk_with_a_valid_card(live, launch, world)
     page.click("[data-record-button]")
     wait_for_status(page, "recorded")
     page.click("[data-result] [data-undo] button")
@@ -240,11 +246,7 @@ def test_a_late_answer_never_replaces_a_newer_scan(live, launch, world):
 
 
 def test_space_on_the_record_button_records(live, launch, world):
-    url = world.url
-    settle()
-    page = desk_page(launch(), live)
-    enter_code(page, url)
-    wait_for_status(page, "valid")
+    page = desk_with_a_valid_card(live, launch, world)
     page.focus("[data-record-button]")
     page.keyboard.press("Space")
     wait_for_status(page, "recorded")
