@@ -140,6 +140,7 @@ def register_card(
         else today + timedelta(days=valid_days) - DAY
     )
     card.registered_at = utcnow()
+    card.first_card_id = card.id
     _audit(actor, "card.register", card, before)
     db.session.commit()
     return card
@@ -228,6 +229,7 @@ def replace_card(card: Card, replacement: Card, actor: User | None = None) -> Ca
         setattr(replacement, name, getattr(card, name))
     replacement.status = "active"
     replacement.registered_at = utcnow()
+    replacement.first_card_id = card.first_card_id
     card.status = "replaced"
     card.replaced_by_id = replacement.id
     new_number, old_number = numbers.display(replacement.number), numbers.display(card.number)
