@@ -39,7 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
             app.wsgi_app, x_for=app.config["PROXIES"], x_proto=app.config["PROXIES"]
         )
 
-    from . import admin, api, auth, cardholder, cli, desk, issuer, public
+    from . import admin, api, auth, cardholder, cli, desk, issuer, public, reports
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
@@ -48,5 +48,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(issuer.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(reports.bp)
     cli.init_app(app)
     return app

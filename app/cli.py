@@ -13,6 +13,7 @@ from .core.exceptions import CardNotUsable, KaikuError
 from .core.printing import LAYOUTS, cards_pdf
 from .core.tokens import card_url
 from .demo import seed_demo
+from .demo_history import seed_history
 from .extensions import db
 from .models import CARD_KINDS, CATEGORIES, ROLES, SITE_KINDS, Use
 
@@ -244,11 +245,25 @@ def undo_use(use_id, venue_slug):
 
 
 @click.command("seed-demo")
+@click.option(
+    "--size",
+    type=click.Choice(["small", "large"]),
+    default="small",
+    show_default=True,
+    help="large adds 5 years of history: 100,000 cards and 1,000,000 uses at 500 venues.",
+)
 @with_appcontext
-def seed_demo_command():
+def seed_demo_command(size):
     """Load demo areas, sites, logins, an event and cards (once)."""
     for line in seed_demo():
         click.echo(line)
+    if size == "large":
+        if db.session.scalar(select(func.count()).select_from(Use)) > 1000:
+            click.echo("History already loaded.")
+            return
+        click.echo("Adding 5 years of history (a few minutes)...")
+        for line in seed_history():
+            click.echo(line)
 
 
 def init_app(app):

@@ -209,6 +209,12 @@ class Use(db.Model):
             sqlite_where=text("voided_at IS NULL"),
             postgresql_where=text("voided_at IS NULL"),
         ),
+        Index(  # has this holder used a card at all?
+            "ix_use_holder",
+            "first_card_id",
+            sqlite_where=text("voided_at IS NULL"),
+            postgresql_where=text("voided_at IS NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     card_id: Mapped[int] = mapped_column(ForeignKey("card.id"), index=True)
@@ -216,7 +222,7 @@ class Use(db.Model):
     event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"), index=True)
     home_area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
     issuing_site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
-    first_card_id: Mapped[int] = mapped_column(ForeignKey("card.id"), index=True)
+    first_card_id: Mapped[int] = mapped_column(ForeignKey("card.id"))
     category: Mapped[str] = mapped_column(String(12))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)  # UTC
     day: Mapped[date]  # the local (Finnish) date of recorded_at

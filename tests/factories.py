@@ -1,15 +1,16 @@
 """Small helpers that build registry rows through the domain layer."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
-from app.core import accounts, cards
-from app.core.clock import local_today
+from app.core import accounts, cards, checkin, clock
+from app.core.clock import FINLAND, local_today
 from app.core.tokens import card_url
 from app.extensions import db
 from app.models import Area, Card, Site
 
 PASSWORD = "correct horse battery"
+REAL_UTCNOW = clock.utcnow
 
 
 @dataclass
@@ -106,3 +107,90 @@ def staff(world: World) -> Staff:
     user(Staff.issuer, "issuer", world.issuer)
     user(Staff.desk, "venue", world.venue)
     return Staff()
+
+
+def travel(monkeypatch, local: str | None) -> None:
+    """Stop the registry's clock at ``local``, a Finnish wall-clock time "YYYY-MM-DD HH:MM"
+    (None: let it run again)."""
+    now = REAL_UTCNOW
+    if local is not None:
+        moment = datetime.fromisoformat(local).replace(tzinfo=FINLAND).astimezone(timezone.utc)
+        now = lambda: moment.replace(tzinfo=None)  # noqa: E731
+    for module in (clock, checkin, cards):
+        monkeypatch.setattr(module, "utcnow", now)
+
+
+@dataclass
+class History:
+    """A small registry with hand-countable statistics; see ``history``."""
+
+    uusimaa: Area
+    uus_issuer: Site
+    uus_sport: Site
+    a: Card
+    b: Card
+    c: Card
+    c2: Card
+    d: Card
+    e: Card
+
+
+def history(world: World, monkeypatch) -> History:
+    """Two areas, four holders and eleven uses, at the edges of the year 2025 in
+    Finnish time. (Times are Helsinki wall-clock; UTC is 2 hours earlier in winter.)
+
+    Holders (registered):      A PIR 2025-01-01 00:30 (UTC: still 2024), 2 children,
+                               renewed in December 2025;
+                               B PIR 2024-05-01;
+                               C UUS 2025-03-10, replaced by C2 on 2025-06-01;
+                               D PIR 2025-05-05, never used;
+                               E PIR 2026-01-01 00:15 (UTC: still 2025), never used.
+    Uses:  1 A theatre 2025-01-01 10:00, 2 children   7 B museum  2024-06-01
+           2 A museum  2025-01-15                     8 C sport   2025-04-01
+           3 A college 2025-02-01 (education)         9 C2 sport  2025-07-01
+           4 A sport   2025-03-01, 1 child (UUS)     10 C2 theatre 2025-08-01, voided
+           5 A theatre 2025-12-31 23:30              11 A theatre 2026-01-01 00:30
+           6 B theatre 2025-01-01 01:00 (UTC: 2024-12-31 23:00)
+    """
+    uusimaa = accounts.create_area("UUS", "Uusimaa")
+    uus_issuer = accounts.create_site(
+        "uus-issuer", "Espoon järjestö", area_code="UUS", kind="issuer"
+    )
+    uus_sport = accounts.create_site(
+        "uus-sport", "Vantaan uimahalli", area_code="UUS", kind="venue", category="sport"
+    )
+
+    def register(local, area, site, children=0):
+        travel(monkeypatch, local)
+        return active_card(area, site, children=children)
+
+    def use(local, card, venue, children=0):
+        travel(monkeypatch, local)
+        recorded, _ = checkin.record_use(
+            card.number, venue, nonce=f"h-{card.id}-{local.replace(' ', 'T')}", children=children
+        )
+        return recorded
+
+    b = register("2024-05-01 12:00", world.area, world.issuer)
+    use("2024-06-01 12:00", b, world.other_venue)
+    a = register("2025-01-01 00:30", world.area, world.issuer, children=2)
+    use("2025-01-01 10:00", a, world.venue, children=2)
+    use("2025-01-01 01:00", b, world.venue)
+    use("2025-01-15 12:00", a, world.other_venue)
+    use("2025-02-01 12:00", a, world.course_venue)
+    use("2025-03-01 12:00", a, uus_sport, children=1)
+    c = register("2025-03-10 12:00", uusimaa, uus_issuer)
+    use("2025-04-01 12:00", c, uus_sport)
+    d = register("2025-05-05 12:00", world.area, world.issuer)
+    travel(monkeypatch, "2025-06-01 12:00")
+    c2 = cards.replace_card(c, stock(uusimaa, uus_issuer)[0])
+    use("2025-07-01 12:00", c2, uus_sport)
+    voided = use("2025-08-01 12:00", c2, world.venue)
+    checkin.void_use(voided.id, world.venue)
+    travel(monkeypatch, "2025-12-01 12:00")
+    cards.renew_card(a)
+    use("2025-12-31 23:30", a, world.venue)
+    use("2026-01-01 00:30", a, world.venue)
+    e = register("2026-01-01 00:15", world.area, world.issuer)
+    travel(monkeypatch, None)
+    return History(uusimaa, uus_issuer, uus_sport, a, b, c, c2, d, e)

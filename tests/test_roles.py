@@ -53,6 +53,10 @@ ACCESS = {
     "admin.batch_pdf": {"admin"},
     "admin.batch_csv": {"admin"},
     "admin.audit_log": {"admin"},
+    "reports.index": STAFF,
+    "reports.table_csv": STAFF,
+    "reports.years": {"admin"},
+    "reports.uses_csv": {"admin"},
 }
 ROLE_EMAILS = {
     "admin": factories.Staff.national,

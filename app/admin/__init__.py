@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 
 from ..core import access, accounts, audit, cards
 from ..core.clock import day_start_utc
-from ..core.exceptions import Forbidden, InvalidInput, KaikuError, NotFound
+from ..core.exceptions import Forbidden, KaikuError, NotFound
 from ..core.printing import LAYOUTS, cards_csv, cards_pdf
 from ..extensions import db
 from ..models import ApiKey, Area, AuditEntry, Batch, Card, Event, Site, User
@@ -232,11 +232,10 @@ def _site_or_404(slug: str) -> Site:
 def events():
     def create(form):
         _check_site(form.get("venue"))
-        day = _parse_date(form.get("date"), "date")
         event = accounts.create_event(
             form.get("venue"),
             form.get("name"),
-            date=day,
+            date=form.get("date"),
             quota=form.get("quota"),
             actor=current_user,
         )
@@ -252,13 +251,6 @@ def events():
         page=lambda: paginate(query),
         venues=lambda: _sites_in_scope("venue"),
     )
-
-
-def _parse_date(text, field: str):
-    try:
-        return date.fromisoformat(text or "")
-    except ValueError:
-        raise InvalidInput(_l("Give the date as YYYY-MM-DD."), field) from None
 
 
 @bp.route("/stock", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, select, true
 
 from ..extensions import db
-from ..models import AuditEntry, Card, Event, Site, User
+from ..models import AuditEntry, Card, Event, Site, Use, User
 from . import numbers
 from .checkin import identify
 from .exceptions import InvalidInput, NotFound
@@ -18,6 +18,18 @@ def card_scope(user: User):
     if user.role == "issuer":
         return Card.issuing_site_id == user.site_id
     return false()
+
+
+def use_scope(user: User):
+    """An area counts the uses at its venues and the uses of its cards anywhere."""
+    if user.role == "admin":
+        if user.area_id is None:
+            return true()
+        venues = select(Site.id).where(Site.area_id == user.area_id)
+        return (Use.home_area_id == user.area_id) | Use.venue_id.in_(venues)
+    if user.role == "issuer":
+        return Use.issuing_site_id == user.site_id
+    return Use.venue_id == user.site_id
 
 
 def site_scope(user: User):

@@ -17,6 +17,7 @@ from .clock import utcnow
 from .exceptions import Conflict, InvalidInput, NotFound
 from .validation import (
     check_choice,
+    check_date,
     check_email,
     check_int,
     check_password,
@@ -283,8 +284,7 @@ def create_event(venue_slug, name, *, date, quota=None, actor: User | None = Non
         quota = check_int("quota", quota, 0, 100_000)
     else:
         quota = None
-    if not hasattr(date, "isoformat"):
-        raise InvalidInput(_l("date must be a date (YYYY-MM-DD)."), "date")
+    date = check_date("date", date)
     event = Event(venue=venue, name=check_text("name", name, 200), date=date, quota=quota)
     db.session.add(event)
     db.session.flush()

@@ -58,6 +58,18 @@ def check_text(field: str, value, max_length: int) -> str:
     return value
 
 
+def check_date(field: str, value) -> date:
+    """An ISO date (YYYY-MM-DD), as a date input sends it."""
+    if isinstance(value, date):
+        return value
+    try:
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            return date.fromisoformat(value.strip())
+    except ValueError:
+        pass
+    raise InvalidInput(_l("Give the date as YYYY-MM-DD."), field)
+
+
 def check_birth_year(value) -> int:
     return check_int("birth_year", value, 1900, date.today().year)
 

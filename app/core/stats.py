@@ -1,0 +1,258 @@
+"""The figures the programme reports, for any period and any user's scope.
+
+Every figure counts only uses that were not voided. A holder whose card was
+replaced counts once: uses and registrations are keyed by the holder's first
+card. Periods are Finnish calendar days, inclusive at both ends.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, case, distinct, exists, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from ..extensions import db
+from ..models import CATEGORIES, Card, Site, Use, User
+from .access import card_scope, use_scope
+from .clock import day_start_utc, local_today
+from .exceptions import InvalidInput
+from .validation import check_date
+
+FREQUENCIES = ("once", "2-5", "6+")  # how many times a card was used in the period
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # the last day counted
+
+    def year_earlier(self) -> "Period":
+        return Period(_year_back(self.start), _year_back(self.end))
+
+    def months(self) -> list[tuple[int, int]]:
+        """(year, month) of every month the period touches, in order."""
+        year, month = self.start.year, self.start.month
+        months = []
+        while (year, month) <= (self.end.year, self.end.month):
+            months.append((year, month))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return months
+
+
+def _year_back(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def year_to_date() -> Period:
+    today = local_today()
+    return Period(date(today.year, 1, 1), today)
+
+
+def check_period(start, end) -> Period:
+    """A period from a form's two dates; either may be left out (this year so far)."""
+    default = year_to_date()
+    start = check_date("start", start) if start else default.start
+    end = check_date("end", end) if end else max(default.end, start)
+    if end < start:
+        raise InvalidInput(_l("The period must not end before it starts."), "end")
+    if (end - start).days > 366 * 20:
+        raise InvalidInput(_l("The period can be at most 20 years long."), "start")
+    return Period(start, end)
+
+
+def _counted(period: Period):
+    return Use.voided_at.is_(None), Use.day >= period.start, Use.day <= period.end
+
+
+class month_of(FunctionElement):
+    """ "YYYY-MM" of a date column, the cheapest way each database has."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(month_of)
+def _month_postgresql(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
+
+
+@compiles(month_of, "sqlite")
+def _month_sqlite(element, compiler, **kw):
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 7)"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Uses at one venue, of one category, by cards of one home area."""
+
+    venue_id: int
+    venue_area_id: int
+    category: str
+    home_area_id: int
+    adults: int
+    children: int
+
+    @property
+    def away_from_home(self) -> bool:
+        """A card from another area than the venue's."""
+        return self.home_area_id != self.venue_area_id
+
+
+@dataclass
+class Tally:
+    adults: int = 0
+    children: int = 0
+
+    def add(self, adults: int, children: int) -> None:
+        self.adults += adults
+        self.children += children
+
+    @property
+    def tickets(self) -> int:
+        return self.adults + self.children
+
+
+class Usage:
+    """The uses one user may count in a period: by place (venue, category and the
+    card's home area), which rolls up to every breakdown but time, and by month."""
+
+    def __init__(self, places: list[Place], months: dict[tuple[int, int], Tally]):
+        self.places, self.months = places, months
+
+    def total(self) -> Tally:
+        return self.by(lambda place: None).get(None, Tally())
+
+    def by(self, key) -> dict:
+        tallies = defaultdict(Tally)
+        for place in self.places:
+            tallies[key(place)].add(place.adults, place.children)
+        return dict(tallies)
+
+    def from_other_areas(self) -> Tally:
+        """Uses by cards whose home area is not the venue's."""
+        return self.by(lambda place: place.away_from_home).get(True, Tally())
+
+
+def usage(user: User, period: Period) -> Usage:
+    counted = (*_counted(period), use_scope(user))
+    tally = func.count(), func.coalesce(func.sum(Use.children), 0)
+    venue_areas = dict(db.session.execute(select(Site.id, Site.area_id)).all())
+    places = [
+        Place(venue, venue_areas[venue], category, home, adults, children)
+        for venue, category, home, adults, children in db.session.execute(
+            select(Use.venue_id, Use.category, Use.home_area_id, *tally)
+            .where(*counted)
+            .group_by(Use.venue_id, Use.category, Use.home_area_id)
+        )
+    ]
+    month = month_of(Use.day)
+    months = {
+        (int(key[:4]), int(key[5:])): Tally(adults, children)
+        for key, adults, children in db.session.execute(
+            select(month, *tally).where(*counted).group_by(month)
+        )
+    }
+    return Usage(places, months)
+
+
+def cards_per_venue(user: User, period: Period) -> dict[int, int]:
+    """How many different holders each venue reached."""
+    return dict(
+        db.session.execute(
+            select(Use.venue_id, func.count(distinct(Use.first_card_id)))
+            .where(*_counted(period), use_scope(user))
+            .group_by(Use.venue_id)
+        ).all()
+    )
+
+
+def frequency(user: User, period: Period) -> dict[str, int]:
+    """How many holders used their card once, 2-5 times and 6 or more times."""
+    per_card = (
+        select(func.count().label("uses"))
+        .where(*_counted(period), use_scope(user))
+        .group_by(Use.first_card_id)
+        .subquery()
+    )
+    bucket = case(
+        (per_card.c.uses == 1, FREQUENCIES[0]),
+        (per_card.c.uses <= 5, FREQUENCIES[1]),
+        else_=FREQUENCIES[2],
+    )
+    counts = dict(db.session.execute(select(bucket, func.count()).group_by(bucket)).all())
+    return {name: counts.get(name, 0) for name in FREQUENCIES}
+
+
+@dataclass(frozen=True)
+class Registrations:
+    """Holders registered at one issuing site in a period, and how many of them
+    have used their card at least once (by now)."""
+
+    home_area_id: int
+    issuing_site_id: int
+    registered: int
+    activated: int
+
+
+def registrations(user: User, period: Period) -> list[Registrations]:
+    used = exists().where(Use.first_card_id == Card.id, Use.voided_at.is_(None))
+    rows = db.session.execute(
+        select(
+            Card.home_area_id,
+            Card.issuing_site_id,
+            func.count(),
+            func.sum(case((used, 1), else_=0)),
+        )
+        .where(
+            Card.first_card_id == Card.id,  # a replacement is the same holder
+            Card.registered_at >= day_start_utc(period.start),
+            Card.registered_at < day_start_utc(period.end + timedelta(days=1)),
+            card_scope(user),
+        )
+        .group_by(Card.home_area_id, Card.issuing_site_id)
+    )
+    return [Registrations(*row) for row in rows]
+
+
+@dataclass
+class Year:
+    """One row of the programme's yearly national table."""
+
+    year: int
+    registered: int = 0
+    activated: int = 0
+    by_category: dict[str, Tally] = field(
+        default_factory=lambda: {category: Tally() for category in CATEGORIES}
+    )
+    areas: int = 0  # areas involved: holders registered or uses at or from there
+
+
+def yearly(user: User) -> list[Year]:
+    """Every year from the registry's first registration or use to this one."""
+    first = [
+        db.session.scalar(select(func.min(Use.day)).where(use_scope(user))),
+        db.session.scalar(select(func.min(Card.registered_at)).where(card_scope(user))),
+    ]
+    this_year = local_today().year
+    first_year = min((day.year for day in first if day), default=this_year)
+    years = []
+    for year in range(first_year, this_year + 1):
+        whole_year = Period(date(year, 1, 1), date(year, 12, 31))
+        row = Year(year)
+        areas = set()
+        for registered in registrations(user, whole_year):
+            row.registered += registered.registered
+            row.activated += registered.activated
+            areas.add(registered.home_area_id)
+        for place in usage(user, whole_year).places:
+            row.by_category[place.category].add(place.adults, place.children)
+            areas.update((place.venue_area_id, place.home_area_id))
+        row.areas = len(areas)
+        years.append(row)
+    return years

@@ -1,0 +1,220 @@
+"""Years of realistic registry data for `seed-demo --size large` and bench/reports.py:
+by default 5 years, 100,000 holders' cards and 1,000,000 uses over 500 venues.
+
+Written with bulk inserts rather than through the domain functions, which would
+take hours; the rows obey the same rules (validity, one use per card, venue and
+day, replacements carrying their holder's first card).
+"""
+
+import random
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import func, insert, select, text
+
+from .core import accounts, numbers
+from .core.cards import last_day_of_year_from
+from .core.clock import FINLAND, local_today
+from .extensions import db
+from .models import Area, Card, Site, Use
+
+AREAS = (  # wellbeing areas
+    ("PIR", "Pirkanmaa"),
+    ("UUS", "Uusimaa"),
+    ("HEL", "Helsinki"),
+    ("VAR", "Varsinais-Suomi"),
+    ("POP", "Pohjois-Pohjanmaa"),
+    ("KES", "Keski-Suomi"),
+    ("POS", "Pohjois-Savo"),
+    ("SAT", "Satakunta"),
+    ("PHA", "Päijät-Häme"),
+    ("KHA", "Kanta-Häme"),
+    ("KYM", "Kymenlaakso"),
+    ("EKA", "Etelä-Karjala"),
+    ("LAP", "Lappi"),
+)
+CATEGORY_WEIGHTS = {"culture": 60, "sport": 20, "education": 15, "science": 5}
+CHUNK = 20_000
+
+
+def seed_history(
+    cards: int = 100_000,
+    uses: int = 1_000_000,
+    venues: int = 500,
+    issuers: int = 400,
+    years: int = 5,
+    seed: int = 2026,
+) -> list[str]:
+    """Add ``years`` of holders and uses to the demo registry; return lines to print."""
+    rng = random.Random(seed)
+    areas = _areas()
+    issuing = _sites(rng, areas, "issuer", issuers)
+    venue_sites = _sites(rng, areas, "venue", venues)
+    today = local_today()
+    first_day = date(today.year - years + 1, 1, 1)
+    holders = _cards(rng, issuing, cards, first_day, today)
+    recorded = _uses(rng, holders, venue_sites, uses, today)
+    if db.engine.dialect.name == "postgresql":  # rows came with their ids
+        for table in ("card", "use"):
+            sequence = f"pg_get_serial_sequence('{table}', 'id')"
+            db.session.execute(text(f"SELECT setval({sequence}, max(id)) FROM {table}"))
+    db.session.commit()
+    return [
+        f"History from {first_day} to {today}: {len(holders):,} holders' cards, "
+        f"{recorded:,} uses at {len(venue_sites)} venues in {len(areas)} areas."
+    ]
+
+
+def _areas() -> list[Area]:
+    known = {area.code for area in db.session.scalars(select(Area))}
+    for code, name in AREAS:
+        if code not in known:
+            accounts.create_area(code, name)
+    return list(db.session.scalars(select(Area).order_by(Area.id)))
+
+
+def _sites(rng, areas, kind: str, count: int) -> list[Site]:
+    existing = list(db.session.scalars(select(Site).where(Site.kind == kind)))
+    for n in range(len(existing), count):
+        area = rng.choice(areas)
+        category = None
+        if kind == "venue":
+            category = rng.choices(list(CATEGORY_WEIGHTS), list(CATEGORY_WEIGHTS.values()))[0]
+        accounts.create_site(
+            f"{kind}-{area.code.lower()}-{n}",
+            f"{'Kohde' if kind == 'venue' else 'Jakopiste'} {area.name} {n}",
+            area_code=area.code,
+            kind=kind,
+            category=category,
+        )
+    return list(db.session.scalars(select(Site).where(Site.kind == kind)))
+
+
+def _next_id(model) -> int:
+    return (db.session.scalar(select(func.max(model.id))) or 0) + 1
+
+
+def _cards(rng, issuing: list[Site], count: int, first_day: date, today: date) -> list[dict]:
+    """Registered holders, 2% of them with a replacement card."""
+    span = (today - first_day).days
+    taken = set(db.session.scalars(select(Card.number)))
+    next_id = _next_id(Card)
+    rows = []
+    for _ in range(count):
+        site = rng.choice(issuing)
+        start = first_day + timedelta(days=rng.randrange(span + 1))
+        until = last_day_of_year_from(start)
+        while until < today and rng.random() < 0.4:  # renewed
+            until = last_day_of_year_from(until + timedelta(days=1))
+        number = numbers.generate()
+        while number in taken:
+            number = numbers.generate()
+        taken.add(number)
+        card = dict(
+            id=next_id,
+            number=number,
+            home_area_id=site.area_id,
+            issuing_site_id=site.id,
+            status="active",
+            kind="community" if rng.random() < 0.02 else "personal",
+            valid_from=start,
+            valid_until=until,
+            birth_year=rng.randint(1935, 2006),
+            postcode=f"{rng.randrange(100, 99999):05d}",
+            children=rng.choices((0, 1, 2, 3, 4), (60, 15, 13, 8, 4))[0],
+            generation=1,
+            first_card_id=next_id,
+            registered_at=_moment(start, rng),
+            created_at=_moment(start, rng),
+        )
+        next_id += 1
+        rows.append(card)
+        if rng.random() < 0.02 and start < today:
+            number = numbers.generate()
+            while number in taken:
+                number = numbers.generate()
+            taken.add(number)
+            moved = start + timedelta(days=rng.randrange((today - start).days + 1))
+            replacement = {
+                **card,
+                "id": next_id,
+                "number": number,
+                "registered_at": _moment(moved, rng),
+            }
+            card.update(status="replaced", replaced_by_id=next_id)
+            rows.append(replacement)
+            next_id += 1
+    for chunk in range(0, len(rows), CHUNK):
+        db.session.execute(insert(Card), [_no_links(row) for row in rows[chunk : chunk + CHUNK]])
+    for row in rows:  # the links, once both cards of a replacement exist
+        if row.get("replaced_by_id"):
+            db.session.execute(
+                Card.__table__.update()
+                .where(Card.__table__.c.id == row["id"])
+                .values(replaced_by_id=row["replaced_by_id"])
+            )
+    return [row for row in rows if row["status"] == "active"]
+
+
+def _no_links(row: dict) -> dict:
+    return {**row, "replaced_by_id": None}
+
+
+def _moment(day: date, rng) -> datetime:
+    """A moment in opening hours on a Finnish day, as naive UTC."""
+    local = datetime.combine(day, time(rng.randint(9, 20), rng.randrange(60)), tzinfo=FINLAND)
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _uses(rng, holders: list[dict], venues: list[Site], count: int, today: date) -> int:
+    """Uses by a quarter of holders who never use their card and a long tail of keen
+    ones; four in five at a venue of the holder's home area."""
+    by_area = {}
+    for venue in venues:
+        by_area.setdefault(venue.area_id, []).append(venue)
+    keen = [holder for holder in holders if rng.random() < 0.75]
+    weights = [rng.paretovariate(1.6) for _ in keen]
+    seen = set()
+    next_id = _next_id(Use)
+    recorded = 0
+    batch = []
+    while recorded < count:
+        for holder in rng.choices(keen, weights, k=min(CHUNK, count - recorded)):
+            last = min(holder["valid_until"], today)
+            day = holder["valid_from"] + timedelta(
+                days=rng.randrange((last - holder["valid_from"]).days + 1)
+            )
+            nearby = by_area.get(holder["home_area_id"])
+            venue = rng.choice(nearby if nearby and rng.random() < 0.8 else venues)
+            key = (holder["id"] * 100_000 + venue.id) * 100_000 + day.toordinal()
+            if key in seen:  # one use per card, venue and day
+                continue
+            seen.add(key)
+            category = venue.category
+            children = 0
+            if holder["children"] and category != "education" and rng.random() < 0.4:
+                children = rng.randint(1, holder["children"])
+            at = _moment(day, rng)
+            batch.append(
+                dict(
+                    id=next_id,
+                    card_id=holder["id"],
+                    venue_id=venue.id,
+                    category=category,
+                    home_area_id=holder["home_area_id"],
+                    issuing_site_id=holder["issuing_site_id"],
+                    first_card_id=holder["first_card_id"],
+                    recorded_at=at,
+                    day=day,
+                    adults=1,
+                    children=children,
+                    assistant=int(rng.random() < 0.05),
+                    typed=rng.random() < 0.1,
+                    nonce=f"history-{next_id}",
+                    voided_at=at + timedelta(minutes=2) if rng.random() < 0.01 else None,
+                )
+            )
+            next_id += 1
+        db.session.execute(insert(Use), batch)
+        recorded += len(batch)
+        batch = []
+    return recorded

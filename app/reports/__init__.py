@@ -1,0 +1,118 @@
+"""Statistics for every staff role, each scoped to what the role may count:
+dashboards with charts, the yearly national table, and CSV exports."""
+
+from datetime import date
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..core import stats
+from ..core.exceptions import InvalidInput
+from ..core.tables import suppressed
+from ..web import form_errors, role_required
+from . import export, tables
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+STAFF = ("admin", "issuer", "venue")
+TOP = 20  # rows of a long table on the page; the CSV has them all
+
+
+def _period() -> stats.Period:
+    return stats.check_period(request.args.get("start"), request.args.get("end"))
+
+
+def _scope() -> str:
+    """Whose figures these are, for the page's subtitle."""
+    user = current_user
+    if user.role == "admin":
+        return user.area.name if user.area else _l("the whole country")
+    return user.site.name
+
+
+def _publish() -> bool:
+    return request.args.get("publish") == "1"
+
+
+@bp.get("")
+@role_required(*STAFF)
+def index():
+    try:
+        period = _period()
+    except InvalidInput as error:
+        return render_template(
+            "reports/index.html",
+            errors=form_errors(error),
+            args=request.args,
+            tables=[],
+            scope=_scope(),
+            presets=_presets(),
+        ), 400
+    return render_template(
+        "reports/index.html",
+        errors={},
+        args=request.args,
+        period=period,
+        earlier=period.year_earlier(),
+        tables=tables.dashboard(current_user, period),
+        top=TOP,
+        scope=_scope(),
+        presets=_presets(),
+    )
+
+
+def _presets() -> list[tuple[object, date, date]]:
+    """Periods a coordinator asks for most: this year so far, last year, last month."""
+    this_year = stats.year_to_date()
+    first_of_month = this_year.end.replace(day=1)
+    last_month_end = date.fromordinal(first_of_month.toordinal() - 1)
+    return [
+        (_l("This year so far"), this_year.start, this_year.end),
+        (
+            _l("Last year"),
+            date(this_year.start.year - 1, 1, 1),
+            date(this_year.start.year - 1, 12, 31),
+        ),
+        (_l("Last month"), last_month_end.replace(day=1), last_month_end),
+    ]
+
+
+@bp.get("/years")
+@role_required("admin")
+def years():
+    return render_template("reports/years.html", table=tables.yearly(current_user), scope=_scope())
+
+
+@bp.get("/<name>.csv")
+@role_required(*STAFF)
+def table_csv(name: str):
+    if name == "yearly":
+        if current_user.role != "admin":
+            abort(404)
+        table = tables.yearly(current_user)
+        if _publish():
+            table = suppressed(table)
+        return export.table_response(table, "kaiku-yearly")
+    if name not in tables.ROLE_TABLES[current_user.role]:
+        abort(404)
+    period = _period()
+    (table,) = tables.dashboard(current_user, period, names=[name], publish=_publish())
+    return export.table_response(table, f"kaiku-{name}-{period.start}-{period.end}")
+
+
+@bp.get("/uses.csv")
+@role_required("admin")
+def uses_csv():
+    """Every counted use in the period, one row each, streamed."""
+    period = _period()
+    return export.uses_response(current_user, period, f"kaiku-uses-{period.start}-{period.end}")
+
+
+def csv_url(name: str, **extra) -> str:
+    """The CSV of a dashboard table for the period on screen."""
+    args = {key: request.args[key] for key in ("start", "end") if request.args.get(key)}
+    return url_for("reports.table_csv", name=name, **args, **extra)
+
+
+bp.add_app_template_global(csv_url)
+bp.add_app_template_filter(export.shown, "figure")

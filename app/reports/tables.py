@@ -1,0 +1,369 @@
+"""The dashboards' tables: the figures of app/core/stats.py with names and labels.
+
+Each builder returns a Table for one user and period; ``dashboard`` picks the
+tables a role may see. Small counts are hidden outside the admin role and in
+every export meant for publishing (see app/core/tables.py).
+"""
+
+from datetime import date
+from functools import cached_property
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..core import stats
+from ..core.tables import Column, Table, suppressed
+from ..extensions import db
+from ..labels import CATEGORY_WORDS
+from ..models import CATEGORIES, Area, Site, User
+
+FREQUENCY_WORDS = {
+    "once": _l("Once"),
+    "2-5": _l("2–5 times"),
+    "6+": _l("6 times or more"),
+}
+ADULTS, CHILDREN = _l("Adults"), _l("Children")
+
+
+class Figures:
+    """What one user may count in a period and the same period a year earlier,
+    fetched once and shared by every table of a dashboard."""
+
+    def __init__(self, user: User, period: stats.Period):
+        self.user, self.period = user, period
+        self.earlier = period.year_earlier()
+        self.areas = {area.id: area for area in db.session.scalars(select(Area))}
+        self.sites = {site.id: site for site in db.session.scalars(select(Site))}
+
+    @cached_property
+    def usage(self) -> stats.Usage:
+        return stats.usage(self.user, self.period)
+
+    @cached_property
+    def earlier_usage(self) -> stats.Usage:
+        return stats.usage(self.user, self.earlier)
+
+    @cached_property
+    def frequency(self) -> dict[str, int]:
+        return stats.frequency(self.user, self.period)
+
+    @cached_property
+    def earlier_frequency(self) -> dict[str, int]:
+        return stats.frequency(self.user, self.earlier)
+
+    @cached_property
+    def registrations(self) -> list[stats.Registrations]:
+        return stats.registrations(self.user, self.period)
+
+    @cached_property
+    def earlier_registrations(self) -> list[stats.Registrations]:
+        return stats.registrations(self.user, self.earlier)
+
+
+def summary(figures: Figures) -> Table:
+    now, then = figures.usage, figures.earlier_usage
+    rows = [
+        [_l("Uses by adults"), now.total().adults, then.total().adults],
+        [_l("Uses by children"), now.total().children, then.total().children],
+        [
+            _l("Cards used"),
+            sum(figures.frequency.values()),
+            sum(figures.earlier_frequency.values()),
+        ],
+        [
+            _l("Uses by cards from another area"),
+            now.from_other_areas().adults,
+            then.from_other_areas().adults,
+        ],
+    ]
+    if figures.user.role != "venue":
+        registered = figures.registrations, figures.earlier_registrations
+        rows += [
+            [_l("Cards registered"), *(sum(r.registered for r in regs) for regs in registered)],
+            [_l("Cards activated"), *(sum(r.activated for r in regs) for regs in registered)],
+        ]
+    return Table(
+        "summary",
+        _l("Summary"),
+        [
+            Column(_l("Figure"), "text"),
+            Column(_l("This period")),
+            Column(_l("A year earlier")),
+            Column(_l("Change"), "change", of=(1, 2)),
+        ],
+        rows,
+    )
+
+
+def _adults_children(tally) -> list[int]:
+    return [tally.adults, tally.children, tally.tickets]
+
+
+def _by_period_columns(first: Column) -> list[Column]:
+    return [
+        first,
+        Column(ADULTS),
+        Column(CHILDREN),
+        Column(_l("Together")),
+        Column(_l("A year earlier")),
+    ]
+
+
+def months(figures: Figures) -> Table:
+    now, then = figures.usage.months, figures.earlier_usage.months
+    rows = []
+    for year, month in figures.period.months():
+        tally = now.get((year, month), stats.Tally())
+        earlier = then.get((year - 1, month), stats.Tally())
+        rows.append([date(year, month, 1), *_adults_children(tally), earlier.tickets])
+    return _with_total(
+        Table(
+            "months",
+            _l("Uses by month"),
+            _by_period_columns(Column(_l("Month"), "month")),
+            rows,
+            sums=((3, (1, 2)),),
+            chart=(3, 4),
+            description=_l("Tickets (adults and children) each month, and a year earlier."),
+        )
+    )
+
+
+def categories(figures: Figures) -> Table:
+    now = figures.usage.by(lambda place: place.category)
+    then = figures.earlier_usage.by(lambda place: place.category)
+    rows = [
+        [
+            CATEGORY_WORDS[category],
+            *_adults_children(now.get(category, stats.Tally())),
+            then.get(category, stats.Tally()).tickets,
+        ]
+        for category in CATEGORIES
+    ]
+    return _with_total(
+        Table(
+            "categories",
+            _l("Uses by category"),
+            _by_period_columns(Column(_l("Category"), "text")),
+            rows,
+            sums=((3, (1, 2)),),
+            chart=(3, 4),
+            description=_l("Tickets (adults and children) by category, and a year earlier."),
+        )
+    )
+
+
+def areas(figures: Figures) -> Table:
+    """Uses credited to each area twice: at its venues, and by its cards."""
+    at_venues = figures.usage.by(lambda place: place.venue_area_id)
+    by_cards = figures.usage.by(lambda place: place.home_area_id)
+    visiting = figures.usage.by(lambda place: place.venue_area_id if place.away_from_home else None)
+    away = figures.usage.by(lambda place: place.home_area_id if place.away_from_home else None)
+    empty = stats.Tally()
+    rows = [
+        [
+            area.name,
+            at_venues.get(area.id, empty).adults,
+            visiting.get(area.id, empty).adults,
+            by_cards.get(area.id, empty).adults,
+            away.get(area.id, empty).adults,
+        ]
+        for area in sorted(figures.areas.values(), key=lambda area: area.name)
+        if area.id in at_venues or area.id in by_cards
+    ]
+    rows = [row[:3] + [None] + row[3:] for row in rows]  # the share's place
+    return _with_total(
+        Table(
+            "areas",
+            _l("Uses by area"),
+            [
+                Column(_l("Area"), "text"),
+                Column(_l("Uses at the area's venues")),
+                Column(_l("Of these, by cards from another area")),
+                Column(_l("Share from another area"), "share", of=(2, 1)),
+                Column(_l("Uses by the area's cards")),
+                Column(_l("Of these, at another area's venues")),
+            ],
+            rows,
+            description=_l(
+                "A use counts for the venue's area and for the card's home area. Uses are "
+                "visits by card holders."
+            ),
+        )
+    )
+
+
+def venues(figures: Figures) -> Table:
+    tallies = figures.usage.by(lambda place: place.venue_id)
+    reached = stats.cards_per_venue(figures.user, figures.period)
+    rows = []
+    for venue_id, tally in tallies.items():
+        venue = figures.sites[venue_id]
+        area = figures.areas[venue.area_id]
+        rows.append([venue.name, area.name, tally.adults, tally.children, reached[venue_id]])
+    rows.sort(key=lambda row: (-row[2], row[0]))
+    table = Table(
+        "venues",
+        _l("Uses by venue"),
+        [
+            Column(_l("Venue"), "text"),
+            Column(_l("Area"), "text"),
+            Column(ADULTS),
+            Column(CHILDREN),
+            Column(_l("Different cards")),
+        ],
+        rows,
+        description=_l("Most used first. Different cards: how many holders the venue reached."),
+    )
+    return _with_total(table, distinct=sum(figures.frequency.values()))
+
+
+def frequency(figures: Figures) -> Table:
+    counts = figures.frequency
+    rows = [[FREQUENCY_WORDS[name], counts[name]] for name in stats.FREQUENCIES]
+    return _with_total(
+        Table(
+            "frequency",
+            _l("How often cards were used"),
+            [
+                Column(_l("Used"), "text"),
+                Column(_l("Cards")),
+                Column(_l("Share"), "share", of=(1, None)),
+            ],
+            rows,
+            chart=(1,),
+            description=_l("Cards by how many times they were used in the period."),
+        )
+    )
+
+
+def _registration_rows(registrations, key) -> dict:
+    grouped = {}
+    for row in registrations:
+        counts = grouped.setdefault(key(row), [0, 0])
+        counts[0] += row.registered
+        counts[1] += row.activated
+    return grouped
+
+
+def registrations_by_area(figures: Figures) -> Table:
+    grouped = _registration_rows(figures.registrations, lambda row: row.home_area_id)
+    rows = sorted(
+        ([figures.areas[area].name, *counts, None] for area, counts in grouped.items()),
+        key=lambda row: row[0],
+    )
+    return _registration_table(
+        Table(
+            "registrations-by-area",
+            _l("Cards registered by area"),
+            [Column(_l("Area"), "text")],
+            rows,
+            chart=(1, 2),
+        )
+    )
+
+
+def registrations_by_site(figures: Figures) -> Table:
+    grouped = _registration_rows(figures.registrations, lambda row: row.issuing_site_id)
+    rows = []
+    for site_id, counts in grouped.items():
+        site = figures.sites[site_id]
+        rows.append([site.name, figures.areas[site.area_id].name, *counts, None])
+    rows.sort(key=lambda row: (-row[2], row[0]))
+    return _registration_table(
+        Table(
+            "registrations-by-site",
+            _l("Cards registered by issuing site"),
+            [Column(_l("Issuing site"), "text"), Column(_l("Area"), "text")],
+            rows,
+        )
+    )
+
+
+def _registration_table(table: Table) -> Table:
+    first = len(table.columns)
+    table.columns = table.columns + [
+        Column(_l("Cards registered")),
+        Column(_l("Activated")),
+        Column(_l("Share activated"), "share", of=(first + 1, first)),
+    ]
+    table.description = _l(
+        "Holders registered in the period (a replacement card is not a new holder), and how "
+        "many of them have used their card at least once."
+    )
+    return _with_total(table)
+
+
+def yearly(user: User) -> Table:
+    """The programme's yearly national table: one row a year."""
+    columns = [
+        Column(_l("Year"), "year"),
+        Column(_l("Cards registered")),
+        Column(_l("Cards activated")),
+    ]
+    for category in CATEGORIES:
+        word = CATEGORY_WORDS[category]
+        columns += [
+            Column(_l("%(category)s: adults", category=word)),
+            Column(_l("%(category)s: children", category=word)),
+        ]
+    columns.append(Column(_l("Areas involved"), "number"))
+    rows = []
+    for year in stats.yearly(user):
+        row = [year.year, year.registered, year.activated]
+        for category in CATEGORIES:
+            row += [year.by_category[category].adults, year.by_category[category].children]
+        rows.append(row + [year.areas])
+    rows.reverse()  # the latest year first
+    return Table(
+        "yearly",
+        _l("Yearly table"),
+        columns,
+        rows,
+        description=_l(
+            "One row a year: holders registered and activated, uses by adults and by children "
+            "in each category, and the areas with registrations or uses."
+        ),
+    )
+
+
+def _with_total(table: Table, distinct: int | None = None) -> Table:
+    """A total row: the sum of every count column (``distinct`` for a last column
+    of different cards, which do not add up)."""
+    total = [_l("Total")]
+    for index, column in enumerate(table.columns[1:], start=1):
+        if column.kind in ("count", "number"):
+            total.append(sum(row[index] for row in table.rows))
+        else:
+            total.append(None)
+    if distinct is not None:
+        total[-1] = distinct
+    table.total = total
+    return table
+
+
+BUILDERS = {
+    "summary": summary,
+    "months": months,
+    "categories": categories,
+    "areas": areas,
+    "venues": venues,
+    "frequency": frequency,
+    "registrations-by-area": registrations_by_area,
+    "registrations-by-site": registrations_by_site,
+}
+ROLE_TABLES = {
+    "admin": tuple(BUILDERS),
+    "issuer": ("summary", "months", "categories", "venues", "frequency"),
+    "venue": ("summary", "months", "categories", "areas", "frequency"),
+}
+
+
+def dashboard(user: User, period: stats.Period, names=None, publish=False) -> list[Table]:
+    """The tables ``user`` may see, small counts hidden unless an admin reads
+    them for their own use."""
+    figures = Figures(user, period)
+    tables = [BUILDERS[name](figures) for name in names or ROLE_TABLES[user.role]]
+    if publish or user.role != "admin":
+        tables = [suppressed(table) for table in tables]
+    return tables

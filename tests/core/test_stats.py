@@ -1,0 +1,197 @@
+"""The figures, hand-counted on the small registry of factories.history (read its
+docstring first): voided uses not counted, a replaced card's holder counted once,
+periods cut at Finnish midnight."""
+
+from datetime import date
+
+import pytest
+
+from app.core import stats
+from app.core.exceptions import InvalidInput
+from app.extensions import db
+from app.models import User
+from tests import factories
+
+YEAR_2025 = stats.Period(date(2025, 1, 1), date(2025, 12, 31))
+
+
+@pytest.fixture
+def history(world, monkeypatch):
+    return factories.history(world, monkeypatch)
+
+
+@pytest.fixture
+def staff(world):
+    factories.staff(world)
+
+    def user(email):
+        return db.session.scalar(db.select(User).where(User.email == email))
+
+    return {role: user(email) for role, email in vars(factories.Staff()).items()}
+
+
+def tallies(mapping) -> dict:
+    return {key: (tally.adults, tally.children) for key, tally in mapping.items()}
+
+
+class TestUsesNationally:
+    def test_totals_count_uses_between_finnish_midnights_and_skip_voided_ones(
+        self, history, staff
+    ):
+        usage = stats.usage(staff["national"], YEAR_2025)
+        # uses 1-6, 8, 9: use 6 is 2024 in UTC, 5 is 2025 in Finland, 10 voided, 11 in 2026
+        assert (usage.total().adults, usage.total().children) == (8, 3)
+
+    def test_by_category(self, history, staff):
+        usage = stats.usage(staff["national"], YEAR_2025)
+        assert tallies(usage.by(lambda place: place.category)) == {
+            "culture": (4, 2),  # uses 1, 2, 5, 6
+            "education": (1, 0),  # use 3
+            "sport": (3, 1),  # uses 4, 8, 9
+        }
+
+    def test_by_month(self, history, staff):
+        usage = stats.usage(staff["national"], YEAR_2025)
+        assert tallies(usage.months) == {
+            (2025, 1): (3, 2),
+            (2025, 2): (1, 0),
+            (2025, 3): (1, 1),
+            (2025, 4): (1, 0),
+            (2025, 7): (1, 0),
+            (2025, 12): (1, 0),
+        }
+
+    def test_by_venue_and_the_cards_each_reached(self, history, staff, world):
+        usage = stats.usage(staff["national"], YEAR_2025)
+        assert tallies(usage.by(lambda place: place.venue_id)) == {
+            world.venue.id: (3, 2),
+            world.other_venue.id: (1, 0),
+            world.course_venue.id: (1, 0),
+            history.uus_sport.id: (3, 1),
+        }
+        assert stats.cards_per_venue(staff["national"], YEAR_2025) == {
+            world.venue.id: 2,  # A and B
+            world.other_venue.id: 1,
+            world.course_venue.id: 1,
+            history.uus_sport.id: 2,  # A, and C's holder with either card
+        }
+
+    def test_by_area_both_ways_and_uses_away_from_home(self, history, staff, world):
+        usage = stats.usage(staff["national"], YEAR_2025)
+        uus = history.uusimaa.id
+        assert tallies(usage.by(lambda place: place.venue_area_id)) == {
+            world.area.id: (5, 2),
+            uus: (3, 1),
+        }
+        assert tallies(usage.by(lambda place: place.home_area_id)) == {
+            world.area.id: (6, 3),
+            uus: (2, 0),
+        }
+        other = usage.from_other_areas()  # use 4: a Pirkanmaa card in Uusimaa
+        assert (other.adults, other.children) == (1, 1)
+
+    def test_frequency_counts_a_replaced_cards_holder_once(self, history, staff):
+        # A: 5 uses; B: 1; C's holder: 1 on C and 1 on C2
+        assert stats.frequency(staff["national"], YEAR_2025) == {"once": 1, "2-5": 2, "6+": 0}
+
+    def test_six_uses_make_a_keen_holder(self, history, staff):
+        whole = stats.Period(date(2024, 1, 1), date(2026, 12, 31))
+        # A: 6 uses over the years; B: uses 6 and 7; C's holder: 2 (the voided one not)
+        assert stats.frequency(staff["national"], whole) == {"once": 0, "2-5": 2, "6+": 1}
+
+    def test_a_year_earlier(self, history, staff):
+        earlier = stats.usage(staff["national"], YEAR_2025.year_earlier())
+        assert tallies(earlier.months) == {(2024, 6): (1, 0)}  # use 7
+
+
+class TestRegistrations:
+    def test_registered_and_activated_by_site(self, history, staff, world):
+        rows = stats.registrations(staff["national"], YEAR_2025)
+        # A (00:30 on New Year's Day) and D at the Pirkanmaa issuer, C in Uusimaa; C2 is
+        # C's holder again, E registered after Finnish midnight, B in 2024
+        assert {(row.issuing_site_id, row.registered, row.activated) for row in rows} == {
+            (world.issuer.id, 2, 1),  # D never used
+            (history.uus_issuer.id, 1, 1),
+        }
+
+    def test_a_year_earlier(self, history, staff, world):
+        rows = stats.registrations(staff["national"], YEAR_2025.year_earlier())
+        assert [(row.registered, row.activated) for row in rows] == [(1, 1)]  # B
+
+    def test_yearly_table(self, history, staff):
+        years = {year.year: year for year in stats.yearly(staff["national"])}
+        y2024, y2025 = years[2024], years[2025]
+        assert (y2024.registered, y2024.activated, y2024.areas) == (1, 1, 1)
+        assert tallies(y2024.by_category) == {
+            "culture": (1, 0),
+            "education": (0, 0),
+            "science": (0, 0),
+            "sport": (0, 0),
+        }
+        assert (y2025.registered, y2025.activated, y2025.areas) == (3, 2, 2)
+        assert tallies(y2025.by_category) == {
+            "culture": (4, 2),
+            "education": (1, 0),
+            "science": (0, 0),
+            "sport": (3, 1),
+        }
+        assert years[2026].by_category["culture"].adults == 1  # use 11
+        assert min(years) == 2024
+
+
+class TestScopes:
+    def test_an_area_counts_its_venues_and_its_cards_elsewhere(self, history, staff):
+        usage = stats.usage(staff["coordinator"], YEAR_2025)
+        # uses 1-6; not 8 and 9 (an Uusimaa card in Uusimaa)
+        assert (usage.total().adults, usage.total().children) == (6, 3)
+        assert stats.frequency(staff["coordinator"], YEAR_2025) == {
+            "once": 1,
+            "2-5": 1,
+            "6+": 0,
+        }
+        rows = stats.registrations(staff["coordinator"], YEAR_2025)
+        assert [(row.registered, row.activated) for row in rows] == [(2, 1)]
+
+    def test_an_issuer_counts_its_own_cards_wherever_used(self, history, staff):
+        usage = stats.usage(staff["issuer"], YEAR_2025)
+        assert (usage.total().adults, usage.total().children) == (6, 3)  # A and B
+        assert {place.category for place in usage.places} == {"culture", "education", "sport"}
+
+    def test_a_venue_counts_its_own_uses(self, history, staff, world):
+        usage = stats.usage(staff["desk"], YEAR_2025)
+        assert {place.venue_id for place in usage.places} == {world.venue.id}
+        assert (usage.total().adults, usage.total().children) == (3, 2)  # uses 1, 5, 6
+        assert stats.registrations(staff["desk"], YEAR_2025) == []
+
+
+class TestPeriods:
+    def test_this_year_so_far_by_default(self, ctx):
+        period = stats.check_period(None, "")
+        assert period == stats.year_to_date()
+        assert (period.start.month, period.start.day) == (1, 1)
+
+    @pytest.mark.parametrize(
+        "start, end, field",
+        [
+            ("2025-13-01", "2025-12-31", "start"),
+            ("yesterday", None, "start"),
+            ("2025-01-01", "2025-02-30", "end"),
+            ("2025-06-01", "2025-05-31", "end"),
+            ("1990-01-01", "2025-01-01", "start"),
+        ],
+    )
+    def test_bad_periods_are_refused_by_field(self, ctx, start, end, field):
+        with pytest.raises(InvalidInput) as refused:
+            stats.check_period(start, end)
+        assert refused.value.field == field
+
+    def test_a_year_earlier_keeps_the_days_and_leap_days_fall_back(self):
+        leap = stats.Period(date(2024, 2, 1), date(2024, 2, 29))
+        assert leap.year_earlier() == stats.Period(date(2023, 2, 1), date(2023, 2, 28))
+        assert leap.months() == [(2024, 2)]
+        assert stats.Period(date(2024, 11, 5), date(2025, 2, 1)).months() == [
+            (2024, 11),
+            (2024, 12),
+            (2025, 1),
+            (2025, 2),
+        ]
