@@ -39,6 +39,8 @@ def _sqlite_connect(dbapi_connection, _record):
 def _sqlite_begin(connection):
     """BEGIN IMMEDIATE: a transaction takes the write lock up front and waits
     for it, instead of failing with "database is locked" when a read lock
-    would later have to be upgraded."""
+    would later have to be upgraded. Connections marked ``read_only`` (the
+    statistics) only read, side by side."""
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get("read_only")
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -2,6 +2,8 @@
 an issuer their own site's cards, a venue its own uses. Out of scope looks
 exactly like missing (NotFound), so nothing leaks across sites."""
 
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, select, true
 
@@ -10,6 +12,24 @@ from ..models import AuditEntry, Card, Event, Site, Use, User
 from . import numbers
 from .checkin import identify
 from .exceptions import InvalidInput, NotFound
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What the scopes need to know of a user: plain values, safe to hand to the
+    threads that run the statistics' queries side by side."""
+
+    role: str
+    area_id: int | None
+    site_id: int | None
+
+    @classmethod
+    def of(cls, user: User) -> "Viewer":
+        return cls(user.role, user.area_id, user.site_id)
+
+    @property
+    def is_national_admin(self) -> bool:
+        return self.role == "admin" and self.area_id is None
 
 
 def card_scope(user: User):

@@ -6,17 +6,18 @@ card. Periods are Finnish calendar days, inclusive at both ends.
 """
 
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, case, distinct, exists, func, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import case, distinct, exists, func, select
 
 from ..extensions import db
-from ..models import CATEGORIES, Card, Site, Use, User
-from .access import card_scope, use_scope
+from ..models import CATEGORIES, Card, Site, Use
+from .access import Viewer, card_scope, use_scope
 from .clock import day_start_utc, local_today
 from .exceptions import InvalidInput
 from .validation import check_date
@@ -70,21 +71,27 @@ def _counted(period: Period):
     return Use.voided_at.is_(None), Use.day >= period.start, Use.day <= period.end
 
 
-class month_of(FunctionElement):
-    """ "YYYY-MM" of a date column, the cheapest way each database has."""
-
-    type = String()
-    inherit_cache = True
+_TALLY = func.count(), func.coalesce(func.sum(Use.children), 0)  # adults, children
 
 
-@compiles(month_of)
-def _month_postgresql(element, compiler, **kw):
-    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
+def at_once(**jobs) -> dict:
+    """Run independent queries side by side, each in its own session: a dashboard
+    needs a dozen scans, and both databases serve readers in parallel."""
+    if db.engine.url.database in (None, "", ":memory:"):  # one connection is the database
+        return {name: job() for name, job in jobs.items()}
+    app = current_app._get_current_object()
 
+    def run(job):
+        with app.app_context():
+            db.session.connection(execution_options={"read_only": True})
+            try:
+                return job()
+            finally:
+                db.session.remove()
 
-@compiles(month_of, "sqlite")
-def _month_sqlite(element, compiler, **kw):
-    return f"substr({compiler.process(element.clauses, **kw)}, 1, 7)"
+    with ThreadPoolExecutor(max_workers=min(len(jobs), 4)) as pool:
+        futures = {name: pool.submit(run, job) for name, job in jobs.items()}
+        return {name: future.result() for name, future in futures.items()}
 
 
 @dataclass(frozen=True)
@@ -120,10 +127,10 @@ class Tally:
 
 class Usage:
     """The uses one user may count in a period: by place (venue, category and the
-    card's home area), which rolls up to every breakdown but time, and by month."""
+    card's home area), which rolls up to every breakdown but time."""
 
-    def __init__(self, places: list[Place], months: dict[tuple[int, int], Tally]):
-        self.places, self.months = places, months
+    def __init__(self, places: list[Place]):
+        self.places = places
 
     def total(self) -> Tally:
         return self.by(lambda place: None).get(None, Tally())
@@ -139,44 +146,44 @@ class Usage:
         return self.by(lambda place: place.away_from_home).get(True, Tally())
 
 
-def usage(user: User, period: Period) -> Usage:
-    counted = (*_counted(period), use_scope(user))
-    tally = func.count(), func.coalesce(func.sum(Use.children), 0)
+def places(viewer: Viewer, period: Period) -> list[Place]:
     venue_areas = dict(db.session.execute(select(Site.id, Site.area_id)).all())
-    places = [
+    return [
         Place(venue, venue_areas[venue], category, home, adults, children)
         for venue, category, home, adults, children in db.session.execute(
-            select(Use.venue_id, Use.category, Use.home_area_id, *tally)
-            .where(*counted)
+            select(Use.venue_id, Use.category, Use.home_area_id, *_TALLY)
+            .where(*_counted(period), use_scope(viewer))
             .group_by(Use.venue_id, Use.category, Use.home_area_id)
         )
     ]
-    month = month_of(Use.day)
-    months = {
-        (int(key[:4]), int(key[5:])): Tally(adults, children)
-        for key, adults, children in db.session.execute(
-            select(month, *tally).where(*counted).group_by(month)
-        )
-    }
-    return Usage(places, months)
 
 
-def cards_per_venue(user: User, period: Period) -> dict[int, int]:
+def months(viewer: Viewer, period: Period) -> dict[tuple[int, int], Tally]:
+    """Uses by month, summed from days (the index is in day order, so no sorting)."""
+    tallies = defaultdict(Tally)
+    for day, adults, children in db.session.execute(
+        select(Use.day, *_TALLY).where(*_counted(period), use_scope(viewer)).group_by(Use.day)
+    ):
+        tallies[day.year, day.month].add(adults, children)
+    return dict(tallies)
+
+
+def cards_per_venue(viewer: Viewer, period: Period) -> dict[int, int]:
     """How many different holders each venue reached."""
     return dict(
         db.session.execute(
             select(Use.venue_id, func.count(distinct(Use.first_card_id)))
-            .where(*_counted(period), use_scope(user))
+            .where(*_counted(period), use_scope(viewer))
             .group_by(Use.venue_id)
         ).all()
     )
 
 
-def frequency(user: User, period: Period) -> dict[str, int]:
+def frequency(viewer: Viewer, period: Period) -> dict[str, int]:
     """How many holders used their card once, 2-5 times and 6 or more times."""
     per_card = (
         select(func.count().label("uses"))
-        .where(*_counted(period), use_scope(user))
+        .where(*_counted(period), use_scope(viewer))
         .group_by(Use.first_card_id)
         .subquery()
     )
@@ -200,7 +207,7 @@ class Registrations:
     activated: int
 
 
-def registrations(user: User, period: Period) -> list[Registrations]:
+def registrations(viewer: Viewer, period: Period) -> list[Registrations]:
     used = exists().where(Use.first_card_id == Card.id, Use.voided_at.is_(None))
     rows = db.session.execute(
         select(
@@ -213,7 +220,7 @@ def registrations(user: User, period: Period) -> list[Registrations]:
             Card.first_card_id == Card.id,  # a replacement is the same holder
             Card.registered_at >= day_start_utc(period.start),
             Card.registered_at < day_start_utc(period.end + timedelta(days=1)),
-            card_scope(user),
+            card_scope(viewer),
         )
         .group_by(Card.home_area_id, Card.issuing_site_id)
     )
@@ -233,26 +240,31 @@ class Year:
     areas: int = 0  # areas involved: holders registered or uses at or from there
 
 
-def yearly(user: User) -> list[Year]:
+def yearly(viewer: Viewer) -> list[Year]:
     """Every year from the registry's first registration or use to this one."""
     first = [
-        db.session.scalar(select(func.min(Use.day)).where(use_scope(user))),
-        db.session.scalar(select(func.min(Card.registered_at)).where(card_scope(user))),
+        db.session.scalar(select(func.min(Use.day)).where(use_scope(viewer))),
+        db.session.scalar(select(func.min(Card.registered_at)).where(card_scope(viewer))),
     ]
     this_year = local_today().year
     first_year = min((day.year for day in first if day), default=this_year)
-    years = []
-    for year in range(first_year, this_year + 1):
-        whole_year = Period(date(year, 1, 1), date(year, 12, 31))
+    years = range(first_year, this_year + 1)
+    whole = {year: Period(date(year, 1, 1), date(year, 12, 31)) for year in years}
+    figures = at_once(
+        **{f"places {year}": partial(places, viewer, whole[year]) for year in years},
+        **{f"registrations {year}": partial(registrations, viewer, whole[year]) for year in years},
+    )
+    rows = []
+    for year in years:
         row = Year(year)
         areas = set()
-        for registered in registrations(user, whole_year):
+        for registered in figures[f"registrations {year}"]:
             row.registered += registered.registered
             row.activated += registered.activated
             areas.add(registered.home_area_id)
-        for place in usage(user, whole_year).places:
+        for place in figures[f"places {year}"]:
             row.by_category[place.category].add(place.adults, place.children)
             areas.update((place.venue_area_id, place.home_area_id))
         row.areas = len(areas)
-        years.append(row)
-    return years
+        rows.append(row)
+    return rows

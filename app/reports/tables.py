@@ -6,12 +6,13 @@ every export meant for publishing (see app/core/tables.py).
 """
 
 from datetime import date
-from functools import cached_property
+from functools import partial
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..core import stats
+from ..core.access import Viewer
 from ..core.tables import Column, Table, suppressed
 from ..extensions import db
 from ..labels import CATEGORY_WORDS
@@ -26,38 +27,29 @@ ADULTS, CHILDREN = _l("Adults"), _l("Children")
 
 
 class Figures:
-    """What one user may count in a period and the same period a year earlier,
-    fetched once and shared by every table of a dashboard."""
+    """Everything one user may count in a period and the same period a year
+    earlier, fetched at once and shared by every table of a dashboard."""
 
     def __init__(self, user: User, period: stats.Period):
         self.user, self.period = user, period
-        self.earlier = period.year_earlier()
+        self.earlier = earlier = period.year_earlier()
         self.areas = {area.id: area for area in db.session.scalars(select(Area))}
         self.sites = {site.id: site for site in db.session.scalars(select(Site))}
-
-    @cached_property
-    def usage(self) -> stats.Usage:
-        return stats.usage(self.user, self.period)
-
-    @cached_property
-    def earlier_usage(self) -> stats.Usage:
-        return stats.usage(self.user, self.earlier)
-
-    @cached_property
-    def frequency(self) -> dict[str, int]:
-        return stats.frequency(self.user, self.period)
-
-    @cached_property
-    def earlier_frequency(self) -> dict[str, int]:
-        return stats.frequency(self.user, self.earlier)
-
-    @cached_property
-    def registrations(self) -> list[stats.Registrations]:
-        return stats.registrations(self.user, self.period)
-
-    @cached_property
-    def earlier_registrations(self) -> list[stats.Registrations]:
-        return stats.registrations(self.user, self.earlier)
+        viewer = Viewer.of(user)
+        fetched = stats.at_once(
+            places=partial(stats.places, viewer, period),
+            earlier_places=partial(stats.places, viewer, earlier),
+            months=partial(stats.months, viewer, period),
+            earlier_months=partial(stats.months, viewer, earlier),
+            frequency=partial(stats.frequency, viewer, period),
+            earlier_frequency=partial(stats.frequency, viewer, earlier),
+            reached=partial(stats.cards_per_venue, viewer, period),
+            registrations=partial(stats.registrations, viewer, period),
+            earlier_registrations=partial(stats.registrations, viewer, earlier),
+        )
+        self.usage = stats.Usage(fetched.pop("places"))
+        self.earlier_usage = stats.Usage(fetched.pop("earlier_places"))
+        vars(self).update(fetched)
 
 
 def summary(figures: Figures) -> Table:
@@ -110,7 +102,7 @@ def _by_period_columns(first: Column) -> list[Column]:
 
 
 def months(figures: Figures) -> Table:
-    now, then = figures.usage.months, figures.earlier_usage.months
+    now, then = figures.months, figures.earlier_months
     rows = []
     for year, month in figures.period.months():
         tally = now.get((year, month), stats.Tally())
@@ -195,7 +187,7 @@ def areas(figures: Figures) -> Table:
 
 def venues(figures: Figures) -> Table:
     tallies = figures.usage.by(lambda place: place.venue_id)
-    reached = stats.cards_per_venue(figures.user, figures.period)
+    reached = figures.reached
     rows = []
     for venue_id, tally in tallies.items():
         venue = figures.sites[venue_id]
@@ -309,7 +301,7 @@ def yearly(user: User) -> Table:
         ]
     columns.append(Column(_l("Areas involved"), "number"))
     rows = []
-    for year in stats.yearly(user):
+    for year in stats.yearly(Viewer.of(user)):
         row = [year.year, year.registered, year.activated]
         for category in CATEGORIES:
             row += [year.by_category[category].adults, year.by_category[category].children]

@@ -30,6 +30,10 @@ def staff(world):
     return {role: user(email) for role, email in vars(factories.Staff()).items()}
 
 
+def usage(viewer, period) -> stats.Usage:
+    return stats.Usage(stats.places(viewer, period))
+
+
 def tallies(mapping) -> dict:
     return {key: (tally.adults, tally.children) for key, tally in mapping.items()}
 
@@ -38,21 +42,20 @@ class TestUsesNationally:
     def test_totals_count_uses_between_finnish_midnights_and_skip_voided_ones(
         self, history, staff
     ):
-        usage = stats.usage(staff["national"], YEAR_2025)
+        figures = usage(staff["national"], YEAR_2025)
         # uses 1-6, 8, 9: use 6 is 2024 in UTC, 5 is 2025 in Finland, 10 voided, 11 in 2026
-        assert (usage.total().adults, usage.total().children) == (8, 3)
+        assert (figures.total().adults, figures.total().children) == (8, 3)
 
     def test_by_category(self, history, staff):
-        usage = stats.usage(staff["national"], YEAR_2025)
-        assert tallies(usage.by(lambda place: place.category)) == {
+        figures = usage(staff["national"], YEAR_2025)
+        assert tallies(figures.by(lambda place: place.category)) == {
             "culture": (4, 2),  # uses 1, 2, 5, 6
             "education": (1, 0),  # use 3
             "sport": (3, 1),  # uses 4, 8, 9
         }
 
     def test_by_month(self, history, staff):
-        usage = stats.usage(staff["national"], YEAR_2025)
-        assert tallies(usage.months) == {
+        assert tallies(stats.months(staff["national"], YEAR_2025)) == {
             (2025, 1): (3, 2),
             (2025, 2): (1, 0),
             (2025, 3): (1, 1),
@@ -62,8 +65,8 @@ class TestUsesNationally:
         }
 
     def test_by_venue_and_the_cards_each_reached(self, history, staff, world):
-        usage = stats.usage(staff["national"], YEAR_2025)
-        assert tallies(usage.by(lambda place: place.venue_id)) == {
+        figures = usage(staff["national"], YEAR_2025)
+        assert tallies(figures.by(lambda place: place.venue_id)) == {
             world.venue.id: (3, 2),
             world.other_venue.id: (1, 0),
             world.course_venue.id: (1, 0),
@@ -77,17 +80,17 @@ class TestUsesNationally:
         }
 
     def test_by_area_both_ways_and_uses_away_from_home(self, history, staff, world):
-        usage = stats.usage(staff["national"], YEAR_2025)
+        figures = usage(staff["national"], YEAR_2025)
         uus = history.uusimaa.id
-        assert tallies(usage.by(lambda place: place.venue_area_id)) == {
+        assert tallies(figures.by(lambda place: place.venue_area_id)) == {
             world.area.id: (5, 2),
             uus: (3, 1),
         }
-        assert tallies(usage.by(lambda place: place.home_area_id)) == {
+        assert tallies(figures.by(lambda place: place.home_area_id)) == {
             world.area.id: (6, 3),
             uus: (2, 0),
         }
-        other = usage.from_other_areas()  # use 4: a Pirkanmaa card in Uusimaa
+        other = figures.from_other_areas()  # use 4: a Pirkanmaa card in Uusimaa
         assert (other.adults, other.children) == (1, 1)
 
     def test_frequency_counts_a_replaced_cards_holder_once(self, history, staff):
@@ -100,8 +103,8 @@ class TestUsesNationally:
         assert stats.frequency(staff["national"], whole) == {"once": 0, "2-5": 2, "6+": 1}
 
     def test_a_year_earlier(self, history, staff):
-        earlier = stats.usage(staff["national"], YEAR_2025.year_earlier())
-        assert tallies(earlier.months) == {(2024, 6): (1, 0)}  # use 7
+        earlier = stats.months(staff["national"], YEAR_2025.year_earlier())
+        assert tallies(earlier) == {(2024, 6): (1, 0)}  # use 7
 
 
 class TestRegistrations:
@@ -141,9 +144,9 @@ class TestRegistrations:
 
 class TestScopes:
     def test_an_area_counts_its_venues_and_its_cards_elsewhere(self, history, staff):
-        usage = stats.usage(staff["coordinator"], YEAR_2025)
+        figures = usage(staff["coordinator"], YEAR_2025)
         # uses 1-6; not 8 and 9 (an Uusimaa card in Uusimaa)
-        assert (usage.total().adults, usage.total().children) == (6, 3)
+        assert (figures.total().adults, figures.total().children) == (6, 3)
         assert stats.frequency(staff["coordinator"], YEAR_2025) == {
             "once": 1,
             "2-5": 1,
@@ -153,14 +156,14 @@ class TestScopes:
         assert [(row.registered, row.activated) for row in rows] == [(2, 1)]
 
     def test_an_issuer_counts_its_own_cards_wherever_used(self, history, staff):
-        usage = stats.usage(staff["issuer"], YEAR_2025)
-        assert (usage.total().adults, usage.total().children) == (6, 3)  # A and B
-        assert {place.category for place in usage.places} == {"culture", "education", "sport"}
+        figures = usage(staff["issuer"], YEAR_2025)
+        assert (figures.total().adults, figures.total().children) == (6, 3)  # A and B
+        assert {place.category for place in figures.places} == {"culture", "education", "sport"}
 
     def test_a_venue_counts_its_own_uses(self, history, staff, world):
-        usage = stats.usage(staff["desk"], YEAR_2025)
-        assert {place.venue_id for place in usage.places} == {world.venue.id}
-        assert (usage.total().adults, usage.total().children) == (3, 2)  # uses 1, 5, 6
+        figures = usage(staff["desk"], YEAR_2025)
+        assert {place.venue_id for place in figures.places} == {world.venue.id}
+        assert (figures.total().adults, figures.total().children) == (3, 2)  # uses 1, 5, 6
         assert stats.registrations(staff["desk"], YEAR_2025) == []
 
 
