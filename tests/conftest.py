@@ -79,3 +79,9 @@ def ctx(app):
 def world(ctx):
     """A small registry: an area, an issuer, two venues, an active card."""
     return factories.world()
+
+
+@pytest.fixture
+def history(world, monkeypatch):
+    """Four holders' uses around New Year 2025 in two areas: see factories.history."""
+    return factories.history(world, monkeypatch)

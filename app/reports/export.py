@@ -14,13 +14,14 @@ from sqlalchemy import select
 from ..core import numbers, stats
 from ..core.access import use_scope
 from ..core.clock import FINLAND
-from ..core.tables import Cell, Table
+from ..core.tables import SMALL, Cell, Table
 from ..extensions import db
 from ..labels import CATEGORY_WORDS
 from ..models import Area, Card, Site, Use, User
 
 BOM = "\ufeff"
-HIDDEN = "<5"
+SMALL_COUNT = "<5"
+WITHHELD = ".."  # hidden too, so that a small count can't be worked out from a total
 _USE_COLUMNS = (
     _l("Date"),
     _l("Time"),
@@ -41,12 +42,14 @@ def shown(cell: Cell, for_csv: bool = False) -> str:
     """A figure as people read it in the current language ("<5" when hidden)."""
     locale = get_locale()
     if cell.hidden:
-        return HIDDEN
+        return SMALL_COUNT if cell.value in SMALL else WITHHELD
     if cell.value is None:  # a share of nothing, or a label the total row leaves out
         return "" if for_csv or cell.kind in ("text", "month", "year") else "–"
     if cell.kind in ("count", "number"):
         return str(cell.value) if for_csv else format_decimal(cell.value, locale=locale)
     if cell.kind in ("share", "change"):
+        if for_csv:  # a number Excel reads, in percent (the header says so)
+            return format_decimal(round(cell.value * 100, 1), locale=locale, group_separator=False)
         text = format_percent(round(cell.value, 3), locale=locale, decimal_quantization=False)
         return f"+{text}" if cell.kind == "change" and cell.value > 0 else text
     if cell.kind == "month":
@@ -72,7 +75,12 @@ def table_csv(table: Table) -> str:
     buffer = io.StringIO()
     buffer.write(BOM)
     writer = _writer(buffer)
-    writer.writerow([str(column.label) for column in table.columns])
+    writer.writerow(
+        [
+            f"{column.label} (%)" if column.kind in ("share", "change") else str(column.label)
+            for column in table.columns
+        ]
+    )
     rows = table.body() + ([table.footer()] if table.total is not None else [])
     for cells in rows:
         writer.writerow([shown(cell, for_csv=True) for cell in cells])

@@ -16,11 +16,6 @@ YEAR_2025 = stats.Period(date(2025, 1, 1), date(2025, 12, 31))
 
 
 @pytest.fixture
-def history(world, monkeypatch):
-    return factories.history(world, monkeypatch)
-
-
-@pytest.fixture
 def staff(world):
     factories.staff(world)
 
@@ -39,9 +34,7 @@ def tallies(mapping) -> dict:
 
 
 class TestUsesNationally:
-    def test_totals_count_uses_between_finnish_midnights_and_skip_voided_ones(
-        self, history, staff
-    ):
+    def test_totals_count_uses_between_finnish_midnights_and_skip_voided_ones(self, history, staff):
         figures = usage(staff["national"], YEAR_2025)
         # uses 1-6, 8, 9: use 6 is 2024 in UTC, 5 is 2025 in Finland, 10 voided, 11 in 2026
         assert (figures.total().adults, figures.total().children) == (8, 3)

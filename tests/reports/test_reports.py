@@ -1,0 +1,213 @@
+"""Statistics pages and CSV exports, on the hand-countable registry of
+factories.history: the figures each role sees, small counts hidden outside
+the admin role and in exports for publishing, CSV that Excel opens right."""
+
+import csv
+import io
+
+import pytest
+
+from app.core.numbers import display
+from tests import factories
+
+YEAR_2025 = "start=2025-01-01&end=2025-12-31"
+
+
+@pytest.fixture
+def as_staff(client, world, history):
+    """Log the client in as one of factories.Staff: national, coordinator, issuer, desk."""
+    factories.staff(world)
+
+    def log_in(who: str):
+        factories.log_in(client, getattr(factories.Staff, who))
+        return client
+
+    return log_in
+
+
+def table(response, lang: str = "en") -> list[list[str]]:
+    """A CSV download as rows, checking it is what Excel expects for ``lang``."""
+    assert response.status_code == 200, response.text
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.data.startswith("\ufeff".encode())  # the BOM: Excel reads UTF-8
+    separator = "," if lang == "en" else ";"
+    text = response.data.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=separator))
+
+
+def get_csv(client, name: str, query: str = YEAR_2025, lang: str = "en"):
+    return table(client.get(f"/reports/{name}.csv?{query}&lang={lang}"), lang)
+
+
+class TestNationalFigures:
+    def test_summary_compares_with_a_year_earlier(self, as_staff):
+        assert get_csv(as_staff("national"), "summary") == [
+            ["Figure", "This period", "A year earlier", "Change (%)"],
+            ["Uses by adults", "8", "1", "700"],
+            ["Uses by children", "3", "0", ""],
+            ["Cards used", "3", "1", "200"],
+            ["Uses by cards from another area", "1", "0", ""],
+            ["Cards registered", "3", "1", "200"],
+            ["Cards activated", "2", "1", "100"],
+        ]
+
+    def test_categories(self, as_staff):
+        assert get_csv(as_staff("national"), "categories") == [
+            ["Category", "Adults", "Children", "Together", "A year earlier"],
+            ["Culture", "4", "2", "6", "1"],
+            ["Education", "1", "0", "1", "0"],
+            ["Science", "0", "0", "0", "0"],
+            ["Sport", "3", "1", "4", "0"],
+            ["Total", "8", "3", "11", "1"],
+        ]
+
+    def test_months_cut_at_finnish_midnight(self, as_staff):
+        rows = get_csv(as_staff("national"), "months")
+        assert rows[0] == ["Month", "Adults", "Children", "Together", "A year earlier"]
+        assert rows[1] == ["2025-01", "3", "2", "5", "0"]  # uses 1, 2 and 6
+        assert rows[6] == ["2025-06", "0", "0", "0", "1"]  # use 7, in June 2024
+        assert rows[8] == ["2025-08", "0", "0", "0", "0"]  # use 10 was voided
+        assert rows[12] == ["2025-12", "1", "0", "1", "0"]  # use 5 at 23:30; 11 is 2026
+        assert rows[13] == ["Total", "8", "3", "11", "1"]
+
+    def test_venues_and_the_holders_each_reached(self, as_staff):
+        assert get_csv(as_staff("national"), "venues") == [
+            ["Venue", "Area", "Adults", "Children", "Different cards"],
+            ["Theatre", "Pirkanmaa", "3", "2", "2"],
+            ["Vantaan uimahalli", "Uusimaa", "3", "1", "2"],  # C and C2: one holder
+            ["College", "Pirkanmaa", "1", "0", "1"],
+            ["Museum", "Pirkanmaa", "1", "0", "1"],
+            ["Total", "", "8", "3", "3"],
+        ]
+
+    def test_areas_both_ways(self, as_staff):
+        assert get_csv(as_staff("national"), "areas")[1:] == [
+            ["Pirkanmaa", "5", "0", "0", "6", "1"],
+            ["Uusimaa", "3", "1", "33.3", "2", "0"],
+            ["Total", "8", "1", "12.5", "8", "1"],
+        ]
+
+    def test_frequency(self, as_staff):
+        assert get_csv(as_staff("national"), "frequency")[1:] == [
+            ["Once", "1", "33.3"],
+            ["2–5 times", "2", "66.7"],
+            ["6 times or more", "0", "0"],
+            ["Total", "3", "100"],
+        ]
+
+    def test_registrations_count_a_replacement_as_the_same_holder(self, as_staff):
+        client = as_staff("national")
+        assert get_csv(client, "registrations-by-area")[1:] == [
+            ["Pirkanmaa", "2", "1", "50"],
+            ["Uusimaa", "1", "1", "100"],
+            ["Total", "3", "2", "66.7"],
+        ]
+        assert get_csv(client, "registrations-by-site", lang="fi")[1:3] == [
+            ["Issuer", "Pirkanmaa", "2", "1", "50"],
+            ["Espoon järjestö", "Uusimaa", "1", "1", "100"],
+        ]
+
+    def test_finnish_csv_uses_semicolons_and_finnish_words(self, as_staff):
+        rows = get_csv(as_staff("national"), "categories", lang="fi")
+        assert rows[1][:2] == ["Kulttuuri", "4"]
+
+    def test_the_yearly_table_for_publishing_hides_small_counts(self, as_staff):
+        client = as_staff("national")
+        exact = {row[0]: row for row in get_csv(client, "yearly", query="")}
+        published = {row[0]: row for row in get_csv(client, "yearly", query="publish=1")}
+        assert exact["2025"][:5] == ["2025", "3", "2", "4", "2"]
+        assert published["2025"][:5] == ["2025", "<5", "<5", "<5", "<5"]
+        assert exact["2025"][-1] == published["2025"][-1] == "2"  # areas are not people
+        page = client.get("/reports/years?lang=en")
+        assert page.status_code == 200
+        assert "Yearly table" in page.text and '<th scope="row">2025</th>' in page.text
+
+
+class TestEveryUse:
+    def test_one_row_per_counted_use_in_local_time(self, as_staff, history):
+        rows = get_csv(as_staff("national"), "uses")
+        header, uses = rows[0], rows[1:]
+        assert header[:3] == ["Date", "Time", "Venue"]
+        assert len(uses) == 8  # not the voided one, nor 2024's or 2026's
+        # use 6: 23:00 UTC on New Year's Eve is 01:00 on New Year's Day in Finland
+        assert ["2025-01-01", "01:00", "Theatre"] in [use[:3] for use in uses]
+        holders = {use[-1] for use in uses}
+        assert display(history.c.number) in holders
+        assert display(history.c2.number) not in holders  # C2's uses count for C's holder
+        assert "Espoon järjestö" in {use[10] for use in uses}
+
+    @pytest.mark.parametrize("who", ["issuer", "desk"])
+    def test_only_for_admins(self, as_staff, who):
+        response = as_staff(who).get(f"/reports/uses.csv?{YEAR_2025}")
+        assert response.status_code == 403
+
+
+class TestScopesAndSmallCounts:
+    def test_an_area_admin_counts_its_area_and_its_cards_elsewhere(self, as_staff):
+        rows = get_csv(as_staff("coordinator"), "summary")
+        assert rows[1] == ["Uses by adults", "6", "1", "500"]  # not Uusimaa's own 8 and 9
+
+    def test_a_venue_sees_its_own_uses_with_small_counts_hidden(self, as_staff):
+        client = as_staff("desk")
+        rows = get_csv(client, "categories")
+        # 3 adults and 2 children (5 together)
+        assert rows[1] == ["Culture", "<5", "<5", "5", "0"]  # use 7 was at the museum
+        assert rows[-1] == ["Total", "<5", "<5", "5", "0"]
+        page = client.get(f"/reports?{YEAR_2025}&lang=en")
+        assert "&lt;5" in page.text
+        assert "To protect privacy" in page.text
+        assert "Cards registered" not in page.text
+        assert client.get(f"/reports/registrations-by-area.csv?{YEAR_2025}").status_code == 404
+
+    def test_an_issuer_sees_its_own_cards_wherever_used(self, as_staff):
+        client = as_staff("issuer")
+        rows = get_csv(client, "venues")
+        assert [row[0] for row in rows[1:-1]] == [
+            "Theatre",
+            "College",
+            "Museum",
+            "Vantaan uimahalli",
+        ]
+        assert rows[1][2:] == ["<5", "<5", "<5"]  # A's uses 1 and 5, B's 6: 2 cards
+        assert rows[2][2:] == ["<5", "0", "<5"]
+        assert client.get(f"/reports/areas.csv?{YEAR_2025}").status_code == 404
+
+    def test_an_admin_can_export_for_publishing(self, as_staff):
+        rows = get_csv(as_staff("national"), "categories", query=f"{YEAR_2025}&publish=1")
+        assert rows[1] == ["Culture", "<5", "<5", "6", "<5"]
+        assert rows[4] == ["Sport", "<5", "<5", "<5", "0"]
+        # the 3 children would follow from 11 - 8: the 8 is withheld too
+        assert rows[5] == ["Total", "..", "<5", "11", "<5"]
+
+
+class TestDashboard:
+    def test_charts_are_svg_pictures_of_the_tables(self, as_staff):
+        page = as_staff("national").get(f"/reports?{YEAR_2025}&lang=en")
+        assert page.status_code == 200
+        assert '<svg role="img" aria-labelledby="months-chart-title months-chart-desc"' in page.text
+        assert '<caption id="months-caption">Uses by month</caption>' in page.text
+        assert "January 1, 2025 – December 31, 2025" in page.text.replace("\u202f", " ")
+
+    def test_every_role_has_a_dashboard_for_this_year_by_default(self, as_staff):
+        for who in ("national", "coordinator", "issuer", "desk"):
+            page = as_staff(who).get("/reports?lang=en")
+            assert page.status_code == 200, who
+            assert "Uses by month" in page.text
+
+    @pytest.mark.parametrize(
+        "query, message",
+        [
+            ("start=2025-02-30", "Give the date as YYYY-MM-DD."),
+            ("start=2025-06-01&end=2025-05-01", "The period must not end before it starts."),
+        ],
+    )
+    def test_a_bad_period_is_explained(self, as_staff, query, message):
+        client = as_staff("national")
+        page = client.get(f"/reports?{query}&lang=en")
+        assert page.status_code == 400
+        assert message in page.text
+        assert 'aria-invalid="true"' in page.text
+        export = client.get(f"/reports/months.csv?{query}&lang=en")
+        assert export.status_code == 422
+        assert message in export.text
