@@ -1,5 +1,5 @@
-"""axe-core on every issuer, admin and public page, in fi, sv and en, at 360 px;
-the public pages and the card also at 200 % zoom."""
+"""axe-core on every issuer, admin, statistics and public page, in fi, sv and en,
+at 360 px; the public pages and the card also at 200 % zoom."""
 
 import pytest
 
@@ -9,7 +9,14 @@ from tests.browser.conftest import run_axe, settle
 from tests.browser.harness import log_in
 
 PUBLIC = ["/", "/login", "/accessibility", "/privacy", "/no-such-page"]
-ISSUER = ["/issuer", "/issuer/register", "/issuer/cards/{number}", "/account/password"]
+YEAR_2025 = "/reports?start=2025-01-01&end=2025-12-31"
+ISSUER = [
+    "/issuer",
+    "/issuer/register",
+    "/issuer/cards/{number}",
+    "/account/password",
+    YEAR_2025,
+]
 ADMIN = [
     "/admin",
     "/admin/areas",
@@ -19,11 +26,15 @@ ADMIN = [
     "/admin/events",
     "/admin/stock",
     "/admin/audit",
+    YEAR_2025,
+    "/reports/years",
+    "/reports?start=2025-02-30",  # a period with an error
 ]
+DESK = [YEAR_2025]
 
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
-def test_staff_and_public_pages_pass_axe(live, launch, world, language):
+def test_staff_and_public_pages_pass_axe(live, launch, world, history, language):
     checkin.record_use(world.url, world.venue, nonce="nonce-0001")
     number, card_path = world.card.number, "/k/" + world.url.rsplit("/k/", 1)[1]
     settle()
@@ -56,4 +67,5 @@ def test_staff_and_public_pages_pass_axe(live, launch, world, language):
     visit([*PUBLIC, card_path], zoom="200%")
     visit(ISSUER, factories.Staff.issuer, "/issuer")
     visit(ADMIN, factories.Staff.national, "/admin")
+    visit(DESK, factories.Staff.desk, "/desk")
     assert {path: violations for path, violations in found.items() if violations} == {}

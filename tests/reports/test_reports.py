@@ -186,7 +186,10 @@ class TestDashboard:
         page = as_staff("national").get(f"/reports?{YEAR_2025}&lang=en")
         assert page.status_code == 200
         assert '<svg role="img" aria-labelledby="months-chart-title months-chart-desc"' in page.text
-        assert '<caption id="months-caption">Uses by month</caption>' in page.text
+        assert (
+            '<caption id="months-caption" class="visually-hidden">Uses by month</caption>'
+            in page.text
+        )
         assert "January 1, 2025 – December 31, 2025" in page.text.replace("\u202f", " ")
 
     def test_every_role_has_a_dashboard_for_this_year_by_default(self, as_staff):
