@@ -67,7 +67,8 @@ def check_period(start, end) -> Period:
     return Period(start, end)
 
 
-def _counted(period: Period):
+def counted(period: Period):
+    """The uses a figure counts: not voided, on the period's Finnish days."""
     return Use.voided_at.is_(None), Use.day >= period.start, Use.day <= period.end
 
 
@@ -152,7 +153,7 @@ def places(viewer: Viewer, period: Period) -> list[Place]:
         Place(venue, venue_areas[venue], category, home, adults, children)
         for venue, category, home, adults, children in db.session.execute(
             select(Use.venue_id, Use.category, Use.home_area_id, *_TALLY)
-            .where(*_counted(period), use_scope(viewer))
+            .where(*counted(period), use_scope(viewer))
             .group_by(Use.venue_id, Use.category, Use.home_area_id)
         )
     ]
@@ -162,7 +163,7 @@ def months(viewer: Viewer, period: Period) -> dict[tuple[int, int], Tally]:
     """Uses by month, summed from days (the index is in day order, so no sorting)."""
     tallies = defaultdict(Tally)
     for day, adults, children in db.session.execute(
-        select(Use.day, *_TALLY).where(*_counted(period), use_scope(viewer)).group_by(Use.day)
+        select(Use.day, *_TALLY).where(*counted(period), use_scope(viewer)).group_by(Use.day)
     ):
         tallies[day.year, day.month].add(adults, children)
     return dict(tallies)
@@ -173,7 +174,7 @@ def cards_per_venue(viewer: Viewer, period: Period) -> dict[int, int]:
     return dict(
         db.session.execute(
             select(Use.venue_id, func.count(distinct(Use.first_card_id)))
-            .where(*_counted(period), use_scope(viewer))
+            .where(*counted(period), use_scope(viewer))
             .group_by(Use.venue_id)
         ).all()
     )
@@ -183,7 +184,7 @@ def frequency(viewer: Viewer, period: Period) -> dict[str, int]:
     """How many holders used their card once, 2-5 times and 6 or more times."""
     per_card = (
         select(func.count().label("uses"))
-        .where(*_counted(period), use_scope(viewer))
+        .where(*counted(period), use_scope(viewer))
         .group_by(Use.first_card_id)
         .subquery()
     )

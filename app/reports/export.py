@@ -3,7 +3,8 @@ and the separator the locale expects (";" where the decimal mark is a comma)."""
 
 import csv
 import io
-from datetime import timezone
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 from babel.numbers import format_decimal, format_percent, get_decimal_symbol
 from flask import Response, stream_with_context
@@ -57,9 +58,12 @@ def shown(cell: Cell, for_csv: bool = False) -> str:
     return str(cell.value)
 
 
+def _separator() -> str:
+    return ";" if get_decimal_symbol(get_locale()) == "," else ","
+
+
 def _writer(buffer):
-    separator = ";" if get_decimal_symbol(get_locale()) == "," else ","
-    return csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
+    return csv.writer(buffer, delimiter=_separator(), lineterminator="\r\n")
 
 
 def _download(body, filename: str) -> Response:
@@ -92,10 +96,16 @@ def table_response(table: Table, filename: str) -> Response:
 
 
 def uses_csv(user: User, period: stats.Period):
-    """Every counted use in ``period``, in lines of CSV, a few thousand rows at a time."""
-    sites = dict(db.session.execute(select(Site.id, Site.name)).all())
-    site_areas = dict(db.session.execute(select(Site.id, Site.area_id)).all())
-    areas = dict(db.session.execute(select(Area.id, Area.name)).all())
+    """Every counted use in ``period``, in lines of CSV, a few thousand rows at a time.
+    Names are quoted once up front; the rest of a row is numbers, dates and times."""
+    separator = _separator()
+    quote = _quoter(separator)
+    sites = {id: quote(name) for id, name in db.session.execute(select(Site.id, Site.name))}
+    areas = {id: quote(name) for id, name in db.session.execute(select(Area.id, Area.name))}
+    venue_areas = {
+        id: areas[area] for id, area in db.session.execute(select(Site.id, Site.area_id))
+    }
+    categories = {key: quote(str(word)) for key, word in CATEGORY_WORDS.items()}
     query = (
         select(
             Use.day,
@@ -111,18 +121,13 @@ def uses_csv(user: User, period: stats.Period):
             Card.number,
         )
         .join(Card, Card.id == Use.first_card_id)
-        .where(Use.voided_at.is_(None), Use.day >= period.start, Use.day <= period.end)
-        .where(use_scope(user))
+        .where(*stats.counted(period), use_scope(user))
         .order_by(Use.day, Use.id)
         .execution_options(yield_per=5000)
     )
-    buffer = io.StringIO()
-    writer = _writer(buffer)
-    writer.writerow([str(label) for label in _USE_COLUMNS])
-    yield BOM + buffer.getvalue()
+    yield BOM + separator.join(quote(str(label)) for label in _USE_COLUMNS) + "\r\n"
     for partition in db.session.execute(query).partitions():
-        buffer.seek(0)
-        buffer.truncate()
+        lines = []
         for (
             day,
             at,
@@ -136,24 +141,40 @@ def uses_csv(user: User, period: stats.Period):
             site,
             card,
         ) in partition:
-            local = at.replace(tzinfo=timezone.utc).astimezone(FINLAND)
-            writer.writerow(
-                [
-                    day.isoformat(),
-                    local.strftime("%H:%M"),
-                    sites[venue],
-                    areas[site_areas[venue]],
-                    CATEGORY_WORDS[category],
-                    adults,
-                    children,
-                    assistant,
-                    int(typed),
-                    areas[home],
-                    sites[site],
-                    numbers.display(card),
-                ]
+            local = at + _finnish_offset(at.replace(minute=0, second=0, microsecond=0))
+            fields = (
+                day.isoformat(),
+                f"{local.hour:02}:{local.minute:02}",
+                sites[venue],
+                venue_areas[venue],
+                categories[category],
+                str(adults),
+                str(children),
+                str(assistant),
+                "1" if typed else "0",
+                areas[home],
+                sites[site],
+                numbers.display(card),
             )
-        yield buffer.getvalue()
+            lines.append(separator.join(fields))
+        yield "\r\n".join(lines) + "\r\n"
+
+
+def _quoter(separator: str):
+    """CSV quoting of one field, as csv.writer would do it."""
+
+    def quote(text: str) -> str:
+        if any(special in text for special in (separator, '"', "\n", "\r")):
+            return '"' + text.replace('"', '""') + '"'
+        return text
+
+    return quote
+
+
+@lru_cache(maxsize=10_000)
+def _finnish_offset(hour_utc: datetime) -> timedelta:
+    """How far Finnish clocks are ahead of UTC in this hour (2 or 3 hours)."""
+    return FINLAND.utcoffset(hour_utc.replace(tzinfo=timezone.utc).astimezone(FINLAND))
 
 
 def uses_response(user: User, period: stats.Period, filename: str) -> Response:

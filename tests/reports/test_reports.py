@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from app.core import accounts, checkin
 from app.core.numbers import display
 from tests import factories
 
@@ -136,6 +137,15 @@ class TestEveryUse:
         assert display(history.c.number) in holders
         assert display(history.c2.number) not in holders  # C2's uses count for C's holder
         assert "Espoon järjestö" in {use[10] for use in uses}
+
+    def test_names_with_separators_and_quotes_survive(self, as_staff, world):
+        odd = accounts.create_site(
+            "odd", 'Teatteri "Pieni"; Sali, 2', area_code="PIR", kind="venue", category="culture"
+        )
+        checkin.record_use(world.url, odd, nonce="nonce-odd-1")
+        rows = get_csv(as_staff("national"), "uses", query="", lang="fi")
+        assert all(len(row) == 12 for row in rows)
+        assert rows[-1][2:4] == ['Teatteri "Pieni"; Sali, 2', "Pirkanmaa"]
 
     @pytest.mark.parametrize("who", ["issuer", "desk"])
     def test_only_for_admins(self, as_staff, who):
