@@ -37,11 +37,13 @@ test: install chromium
 	$(BIN)/ruff check app tests bench wsgi.py
 	$(BIN)/pytest
 
-## Speed figures (not tests): the desk scanner and the phone card in headless Chromium, printing.
+## Speed figures (not tests): the desk scanner and the phone card in headless Chromium, printing,
+## and the statistics on 5 years of data (SQLite, and PostgreSQL at 127.0.0.1 when it answers).
 bench: install chromium
 	$(BIN)/python bench/desk_scan.py
 	$(BIN)/python bench/card_page.py
 	$(BIN)/python bench/print_cards.py
+	$(BIN)/python bench/reports.py
 
 ## Start the demo database afresh (after the models changed, for instance).
 reset-db:

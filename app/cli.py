@@ -258,7 +258,7 @@ def seed_demo_command(size):
     for line in seed_demo():
         click.echo(line)
     if size == "large":
-        if db.session.scalar(select(func.count()).select_from(Use)) > 1000:
+        if db.session.scalar(select(func.count()).select_from(Use)) > 100_000:
             click.echo("History already loaded.")
             return
         click.echo("Adding 5 years of history (a few minutes)...")

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from .core import accounts, cards, numbers
 from .core.clock import local_today
 from .core.tokens import card_url
+from .demo_history import seed_history
 from .extensions import db
 from .models import Area
 
@@ -76,6 +77,7 @@ def seed_demo() -> list[str]:
     for card in stock[5:]:
         states[card.number] = "unregistered"
 
+    history = seed_history(cards=400, uses=3000, venues=25, issuers=10, years=2)
     lines = [
         "Demo data loaded. Logins:",
         *logins,
@@ -88,4 +90,4 @@ def seed_demo() -> list[str]:
             f"  {numbers.display(card.number)}  {states[card.number]:20} "
             f"{card_url(card.number, card.generation)}"
         )
-    return lines
+    return [*lines, *history]
