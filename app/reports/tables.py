@@ -47,9 +47,14 @@ class Figures:
             registrations=partial(stats.registrations, viewer, period),
             earlier_registrations=partial(stats.registrations, viewer, earlier),
         )
-        self.usage = stats.Usage(fetched.pop("places"))
-        self.earlier_usage = stats.Usage(fetched.pop("earlier_places"))
-        vars(self).update(fetched)
+        self.usage = stats.Usage(fetched["places"])
+        self.earlier_usage = stats.Usage(fetched["earlier_places"])
+        self.months, self.earlier_months = fetched["months"], fetched["earlier_months"]
+        self.frequency = fetched["frequency"]
+        self.earlier_frequency = fetched["earlier_frequency"]
+        self.reached = fetched["reached"]
+        self.registrations = fetched["registrations"]
+        self.earlier_registrations = fetched["earlier_registrations"]
 
 
 def summary(figures: Figures) -> Table:
