@@ -26,35 +26,46 @@ FREQUENCY_WORDS = {
 ADULTS, CHILDREN = _l("Adults"), _l("Children")
 
 
-class Figures:
-    """Everything one user may count in a period and the same period a year
-    earlier, fetched at once and shared by every table of a dashboard."""
+# What each figure is: a query of app/core/stats.py, for the period or a year earlier.
+FETCHES = {
+    "places": (stats.places, False),
+    "earlier_places": (stats.places, True),
+    "months": (stats.months, False),
+    "earlier_months": (stats.months, True),
+    "frequency": (stats.frequency, False),
+    "earlier_frequency": (stats.frequency, True),
+    "reached": (stats.cards_per_venue, False),
+    "registrations": (stats.registrations, False),
+    "earlier_registrations": (stats.registrations, True),
+}
 
-    def __init__(self, user: User, period: stats.Period):
+
+class Figures:
+    """What one user may count in a period and the same period a year earlier:
+    the figures some tables need, fetched side by side and shared by them."""
+
+    def __init__(self, user: User, period: stats.Period, needs: set[str]):
         self.user, self.period = user, period
-        self.earlier = earlier = period.year_earlier()
+        self.earlier = period.year_earlier()
         self.areas = {area.id: area for area in db.session.scalars(select(Area))}
         self.sites = {site.id: site for site in db.session.scalars(select(Site))}
         viewer = Viewer.of(user)
         fetched = stats.at_once(
-            places=partial(stats.places, viewer, period),
-            earlier_places=partial(stats.places, viewer, earlier),
-            months=partial(stats.months, viewer, period),
-            earlier_months=partial(stats.months, viewer, earlier),
-            frequency=partial(stats.frequency, viewer, period),
-            earlier_frequency=partial(stats.frequency, viewer, earlier),
-            reached=partial(stats.cards_per_venue, viewer, period),
-            registrations=partial(stats.registrations, viewer, period),
-            earlier_registrations=partial(stats.registrations, viewer, earlier),
+            **{
+                name: partial(query, viewer, self.earlier if earlier else period)
+                for name, (query, earlier) in FETCHES.items()
+                if name in needs
+            }
         )
-        self.usage = stats.Usage(fetched["places"])
-        self.earlier_usage = stats.Usage(fetched["earlier_places"])
-        self.months, self.earlier_months = fetched["months"], fetched["earlier_months"]
-        self.frequency = fetched["frequency"]
-        self.earlier_frequency = fetched["earlier_frequency"]
-        self.reached = fetched["reached"]
-        self.registrations = fetched["registrations"]
-        self.earlier_registrations = fetched["earlier_registrations"]
+        self.usage = stats.Usage(fetched.get("places", []))
+        self.earlier_usage = stats.Usage(fetched.get("earlier_places", []))
+        self.months = fetched.get("months", {})
+        self.earlier_months = fetched.get("earlier_months", {})
+        self.frequency = fetched.get("frequency", {})
+        self.earlier_frequency = fetched.get("earlier_frequency", {})
+        self.reached = fetched.get("reached", {})
+        self.registrations = fetched.get("registrations", [])
+        self.earlier_registrations = fetched.get("earlier_registrations", [])
 
 
 def summary(figures: Figures) -> Table:
@@ -339,15 +350,19 @@ def _with_total(table: Table, distinct: int | None = None) -> Table:
     return table
 
 
-BUILDERS = {
-    "summary": summary,
-    "months": months,
-    "categories": categories,
-    "areas": areas,
-    "venues": venues,
-    "frequency": frequency,
-    "registrations-by-area": registrations_by_area,
-    "registrations-by-site": registrations_by_site,
+BUILDERS = {  # each table, and the figures it is made of
+    "summary": (
+        summary,
+        {"places", "earlier_places", "frequency", "earlier_frequency"}
+        | {"registrations", "earlier_registrations"},
+    ),
+    "months": (months, {"months", "earlier_months"}),
+    "categories": (categories, {"places", "earlier_places"}),
+    "areas": (areas, {"places"}),
+    "venues": (venues, {"places", "reached", "frequency"}),
+    "frequency": (frequency, {"frequency"}),
+    "registrations-by-area": (registrations_by_area, {"registrations"}),
+    "registrations-by-site": (registrations_by_site, {"registrations"}),
 }
 ROLE_TABLES = {
     "admin": tuple(BUILDERS),
@@ -359,8 +374,9 @@ ROLE_TABLES = {
 def dashboard(user: User, period: stats.Period, names=None, publish=False) -> list[Table]:
     """The tables ``user`` may see, small counts hidden unless an admin reads
     them for their own use."""
-    figures = Figures(user, period)
-    tables = [BUILDERS[name](figures) for name in names or ROLE_TABLES[user.role]]
+    names = names or ROLE_TABLES[user.role]
+    figures = Figures(user, period, set().union(*(BUILDERS[name][1] for name in names)))
+    tables = [BUILDERS[name][0](figures) for name in names]
     if publish or user.role != "admin":
         tables = [suppressed(table) for table in tables]
     return tables
