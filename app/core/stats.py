@@ -23,6 +23,7 @@ from .exceptions import InvalidInput
 from .validation import check_date
 
 FREQUENCIES = ("once", "2-5", "6+")  # how many times a card was used in the period
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a period may cover
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,12 @@ def check_period(start, end) -> Period:
     default = year_to_date()
     start = check_date("start", start) if start else default.start
     end = check_date("end", end) if end else max(default.end, start)
+    for name, day in (("start", start), ("end", end)):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise InvalidInput(
+                _l("Choose a date from %(first)d to %(last)d.", first=FIRST_YEAR, last=LAST_YEAR),
+                name,
+            )
     if end < start:
         raise InvalidInput(_l("The period must not end before it starts."), "end")
     if (end - start).days > 366 * 20:

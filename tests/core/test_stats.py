@@ -173,7 +173,9 @@ class TestPeriods:
             ("yesterday", None, "start"),
             ("2025-01-01", "2025-02-30", "end"),
             ("2025-06-01", "2025-05-31", "end"),
-            ("1990-01-01", "2025-01-01", "start"),
+            ("2001-01-01", "2025-01-01", "start"),  # over 20 years
+            ("0001-01-01", "0001-12-31", "start"),
+            ("2025-01-01", "9999-12-31", "end"),
         ],
     )
     def test_bad_periods_are_refused_by_field(self, ctx, start, end, field):
