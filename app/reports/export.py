@@ -2,23 +2,25 @@
 and the separator the locale expects (";" where the decimal mark is a comma)."""
 
 import csv
+import hashlib
+import hmac
 import io
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 from babel.numbers import format_decimal, format_percent, get_decimal_symbol
-from flask import Response, stream_with_context
+from flask import Response, current_app, stream_with_context
 from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..core import numbers, stats
+from ..core import stats
 from ..core.access import use_scope
 from ..core.clock import FINLAND
 from ..core.tables import SMALL, Cell, Table
 from ..extensions import db
 from ..labels import CATEGORY_WORDS
-from ..models import Area, Card, Site, Use, User
+from ..models import Area, Site, Use, User
 
 BOM = "\ufeff"
 SMALL_COUNT = "<5"
@@ -35,7 +37,7 @@ _USE_COLUMNS = (
     _l("Number typed"),
     _l("Card's home area"),
     _l("Issuing site"),
-    _l("Holder's first card"),
+    _l("Holder (pseudonym)"),
 )
 
 
@@ -97,7 +99,9 @@ def table_response(table: Table, filename: str) -> Response:
 
 def uses_csv(user: User, period: stats.Period):
     """Every counted use in ``period``, in lines of CSV, a few thousand rows at a time.
-    Names are quoted once up front; the rest of a row is numbers, dates and times."""
+    Names are quoted once up front; the rest of a row is numbers, dates and times.
+    Holders appear as a keyed hash of their first card: countable, not traceable."""
+    holders = Pseudonyms(current_app.config["SECRET_KEY"])
     separator = _separator()
     quote = _quoter(separator)
     sites = {id: quote(name) for id, name in db.session.execute(select(Site.id, Site.name))}
@@ -118,9 +122,8 @@ def uses_csv(user: User, period: stats.Period):
             Use.typed,
             Use.home_area_id,
             Use.issuing_site_id,
-            Card.number,
+            Use.first_card_id,
         )
-        .join(Card, Card.id == Use.first_card_id)
         .where(*stats.counted(period), use_scope(user))
         .order_by(Use.day, Use.id)
         .execution_options(yield_per=5000)
@@ -139,7 +142,7 @@ def uses_csv(user: User, period: stats.Period):
             typed,
             home,
             site,
-            card,
+            first_card,
         ) in partition:
             local = at + _finnish_offset(at.replace(minute=0, second=0, microsecond=0))
             fields = (
@@ -154,10 +157,24 @@ def uses_csv(user: User, period: stats.Period):
                 "1" if typed else "0",
                 areas[home],
                 sites[site],
-                numbers.display(card),
+                holders[first_card],
             )
             lines.append(separator.join(fields))
         yield "\r\n".join(lines) + "\r\n"
+
+
+class Pseudonyms(dict):
+    """A holder's pseudonym in exports: a keyed hash of their first card's id, the
+    same in every export of this registry, computed once per holder."""
+
+    def __init__(self, secret: str):
+        super().__init__()
+        self.key = hashlib.sha256(f"kaiku holder pseudonym {secret}".encode()).digest()
+
+    def __missing__(self, first_card_id: int) -> str:
+        pseudonym = hmac.new(self.key, str(first_card_id).encode(), "sha256").hexdigest()[:12]
+        self[first_card_id] = pseudonym
+        return pseudonym
 
 
 def _quoter(separator: str):
