@@ -57,6 +57,7 @@ def seed_history(
         for table in ("card", "use"):
             sequence = f"pg_get_serial_sequence('{table}', 'id')"
             db.session.execute(text(f"SELECT setval({sequence}, max(id)) FROM {table}"))
+    db.session.execute(text("ANALYZE"))  # the query planner's statistics of the new rows
     db.session.commit()
     return [
         f"History from {first_day} to {today}: {len(holders):,} holders' cards, "

@@ -171,7 +171,7 @@ class Use(db.Model):
     The partial unique indexes are the last word on "one use per event, or per
     day without an event": two racing desks cannot both insert. The card's home
     area, issuing site and first card are copied in as they were at the visit, so
-    that statistics read this table alone (ix_use_stats covers every figure).
+    that statistics read this table alone, from covering indexes.
     """
 
     __table_args__ = (
@@ -209,9 +209,21 @@ class Use(db.Model):
             sqlite_where=text("voided_at IS NULL"),
             postgresql_where=text("voided_at IS NULL"),
         ),
-        Index(  # has this holder used a card at all?
+        Index(  # by place, in order: no sorting to group by venue, category, home area
+            "ix_use_places",
+            "venue_id",
+            "category",
+            "home_area_id",
+            "day",
+            "children",
+            "first_card_id",
+            sqlite_where=text("voided_at IS NULL"),
+            postgresql_where=text("voided_at IS NULL"),
+        ),
+        Index(  # by holder: has a holder used a card at all, and how often
             "ix_use_holder",
             "first_card_id",
+            "day",
             sqlite_where=text("voided_at IS NULL"),
             postgresql_where=text("voided_at IS NULL"),
         ),
