@@ -217,6 +217,7 @@ class Use(db.Model):
             "day",
             "children",
             "first_card_id",
+            "issuing_site_id",
             sqlite_where=text("voided_at IS NULL"),
             postgresql_where=text("voided_at IS NULL"),
         ),
