@@ -128,10 +128,6 @@ class Tally:
         self.adults += adults
         self.children += children
 
-    @property
-    def tickets(self) -> int:
-        return self.adults + self.children
-
 
 class Usage:
     """The uses one user may count in a period: by place (venue, category and the

@@ -1,9 +1,10 @@
 """Tables of figures, and the rule that hides small counts in them.
 
 Outside the admin role, and in every export meant for publishing, a count from
-1 to 4 shows as "<5". Where a row or column adds up to a total that is shown,
-one hidden cell could be worked back from the total and the other cells, so a
-second cell of that line is hidden as well (the smallest one that is not zero).
+1 to 4 shows as "<5". Where a column adds up to a total that is shown, one
+hidden cell could be worked back from the total and the other cells, so a
+second cell of that column is hidden as well (the smallest one that is not
+zero). Tables therefore never show a column that is the sum of other columns.
 """
 
 from dataclasses import dataclass, field
@@ -36,7 +37,6 @@ class Table:
     columns: list[Column]
     rows: list[list] = field(default_factory=list)
     total: list | None = None  # the first cell is its label
-    sums: tuple[tuple[int, tuple[int, ...]], ...] = ()  # (total column, its parts) in every row
     hidden: set[tuple[int, int]] = field(default_factory=set)
     description: object = None
     chart: tuple[int, ...] = ()  # the columns a chart draws, as bars side by side
@@ -83,9 +83,7 @@ def suppressed(table: Table) -> Table:
     }
     lines = []
     if table.total is not None:
-        lines += [[(row, column) for row in rows] for column in counts]
-    for total_column, parts in table.sums:
-        lines += [[(row, column) for column in (*parts, total_column)] for row in rows]
+        lines = [[(row, column) for row in rows] for column in counts]
     changed = True
     while changed:
         changed = False

@@ -103,61 +103,70 @@ def summary(figures: Figures) -> Table:
     )
 
 
-def _adults_children(tally) -> list[int]:
-    return [tally.adults, tally.children, tally.tickets]
-
-
-def _by_period_columns(first: Column) -> list[Column]:
-    return [
-        first,
-        Column(ADULTS),
-        Column(CHILDREN),
-        Column(_l("Together")),
-        Column(_l("A year earlier")),
-    ]
-
-
-def months(figures: Figures) -> Table:
-    now, then = figures.months, figures.earlier_months
-    rows = []
-    for year, month in figures.period.months():
-        tally = now.get((year, month), stats.Tally())
-        earlier = then.get((year - 1, month), stats.Tally())
-        rows.append([date(year, month, 1), *_adults_children(tally), earlier.tickets])
+def _by_period(first: Column, rows: list, **table) -> Table:
+    """Adults and children now and a year earlier, as four separate counts: no column
+    adds two others up, so no small count can be worked back from a sum."""
     return _with_total(
         Table(
-            "months",
-            _l("Uses by month"),
-            _by_period_columns(Column(_l("Month"), "month")),
-            rows,
-            sums=((3, (1, 2)),),
-            chart=(3, 4),
-            description=_l("Tickets (adults and children) each month, and a year earlier."),
+            columns=[
+                first,
+                Column(ADULTS),
+                Column(CHILDREN),
+                Column(_l("Adults a year earlier")),
+                Column(_l("Children a year earlier")),
+            ],
+            rows=rows,
+            chart=(1, 3),
+            **table,
         )
     )
 
 
+def _tallies(now: stats.Tally, earlier: stats.Tally) -> list[int]:
+    return [now.adults, now.children, earlier.adults, earlier.children]
+
+
+def months(figures: Figures) -> Table:
+    empty = stats.Tally()
+    rows = [
+        [
+            date(year, month, 1),
+            *_tallies(
+                figures.months.get((year, month), empty),
+                figures.earlier_months.get((year - 1, month), empty),
+            ),
+        ]
+        for year, month in figures.period.months()
+    ]
+    return _by_period(
+        Column(_l("Month"), "month"),
+        rows,
+        name="months",
+        title=_l("Uses by month"),
+        description=_l(
+            "Uses by adults (the card holders) and by the children with them, each month, "
+            "beside the same month a year earlier."
+        ),
+    )
+
+
 def categories(figures: Figures) -> Table:
+    empty = stats.Tally()
     now = figures.usage.by(lambda place: place.category)
     then = figures.earlier_usage.by(lambda place: place.category)
     rows = [
-        [
-            CATEGORY_WORDS[category],
-            *_adults_children(now.get(category, stats.Tally())),
-            then.get(category, stats.Tally()).tickets,
-        ]
+        [CATEGORY_WORDS[category], *_tallies(now.get(category, empty), then.get(category, empty))]
         for category in CATEGORIES
     ]
-    return _with_total(
-        Table(
-            "categories",
-            _l("Uses by category"),
-            _by_period_columns(Column(_l("Category"), "text")),
-            rows,
-            sums=((3, (1, 2)),),
-            chart=(3, 4),
-            description=_l("Tickets (adults and children) by category, and a year earlier."),
-        )
+    return _by_period(
+        Column(_l("Category"), "text"),
+        rows,
+        name="categories",
+        title=_l("Uses by category"),
+        description=_l(
+            "Uses by adults (the card holders) and by the children with them, by category, "
+            "beside the same days a year earlier."
+        ),
     )
 
 

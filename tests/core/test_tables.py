@@ -42,42 +42,19 @@ def test_a_small_total_is_hidden():
     assert table.cell(TOTAL, 1).hidden
 
 
-def test_rows_that_add_up_are_protected_across_both_ways():
-    # adults, children, together; one row per month and a total row
-    table = Table(
-        "m",
-        "M",
-        [Column("month", "text"), Column("adults"), Column("children"), Column("together")],
-        [["Jan", 10, 2, 12], ["Feb", 20, 9, 29]],
-        total=["Total", 30, 11, 41],
-        sums=((3, (1, 2)),),
-    )
-    suppressed(table)
-    for row in (0, 1, TOTAL):
-        assert sum(cell.hidden for cell in table.cells(row)[1:]) != 1
-    for column in (1, 2, 3):
-        line = [table.cell(row, column).hidden for row in (0, 1, TOTAL)]
-        assert sum(line) != 1
-    assert table.cell(0, 2).hidden
-
-
 @given(st.lists(st.lists(st.integers(0, 12), min_size=2, max_size=2), min_size=1, max_size=6))
-def test_no_line_ever_has_a_single_hidden_cell(rows):
+def test_no_column_ever_has_a_single_hidden_cell(rows):
     table = Table(
         "h",
         "H",
-        [Column("label", "text"), Column("a"), Column("b"), Column("a+b")],
-        [[str(n), a, b, a + b] for n, (a, b) in enumerate(rows)],
-        total=["Total", sum(a for a, _ in rows), sum(b for _, b in rows), sum(map(sum, rows))],
-        sums=((3, (1, 2)),),
+        [Column("label", "text"), Column("a"), Column("b")],
+        [[str(n), a, b] for n, (a, b) in enumerate(rows)],
+        total=["Total", sum(a for a, _ in rows), sum(b for _, b in rows)],
     )
     suppressed(table)
     every_row = [*range(len(rows)), TOTAL]
-    lines = [[(row, column) for row in every_row] for column in (1, 2, 3)]
-    lines += [[(row, column) for column in (1, 2, 3)] for row in every_row]
-    for line in lines:
-        assert sum(cell in table.hidden for cell in line) != 1
-    for row in every_row:
-        for column in (1, 2, 3):
+    for column in (1, 2):
+        assert sum((row, column) in table.hidden for row in every_row) != 1
+        for row in every_row:
             if table.value(row, column) in range(1, 5):
                 assert (row, column) in table.hidden
