@@ -82,6 +82,14 @@ def counted(period: Period):
 _TALLY = func.count(), func.coalesce(func.sum(Use.children), 0)  # adults, children
 
 
+def read_only() -> None:
+    """Statistics only read. On SQLite their transaction must not take the write lock
+    that desks need (BEGIN, not BEGIN IMMEDIATE; see extensions.py), however long a
+    dashboard or an export takes."""
+    if not db.session().in_transaction():
+        db.session.connection(execution_options={"read_only": True})
+
+
 def at_once(**jobs) -> dict:
     """Run independent queries side by side, each in its own session: a dashboard
     needs a dozen scans, and both databases serve readers in parallel."""
@@ -91,7 +99,7 @@ def at_once(**jobs) -> dict:
 
     def run(job):
         with app.app_context():
-            db.session.connection(execution_options={"read_only": True})
+            read_only()
             try:
                 return job()
             finally:

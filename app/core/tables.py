@@ -1,10 +1,11 @@
-"""Tables of figures, and the rule that hides small counts in them.
+"""Tables of figures, and the rule that protects small counts in them.
 
 Outside the admin role, and in every export meant for publishing, a count from
-1 to 4 shows as "<5". Where a column adds up to a total that is shown, one
-hidden cell could be worked back from the total and the other cells, so a
-second cell of that column is hidden as well (the smallest one that is not
-zero). Tables therefore never show a column that is the sum of other columns.
+1 to 4 shows as "<5" and every other count is rounded to the nearest 5. Hiding
+alone is not enough: the same figures meet on one page as parts and as totals
+(a category's uses are the sum of its venues'), and one subtraction would give
+a hidden count back. Rounded figures leave every such difference uncertain by
+more than the hidden count itself.
 """
 
 from dataclasses import dataclass, field
@@ -20,7 +21,6 @@ class Column:
     # share and change: (numerator column, denominator column); a denominator of
     # None is the numerator column's total.
     of: tuple[int, int | None] | None = None
-    hint: object = None  # a longer explanation, shown with the table
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class Table:
     hidden: set[tuple[int, int]] = field(default_factory=set)
     description: object = None
     chart: tuple[int, ...] = ()  # the columns a chart draws, as bars side by side
+    ranked: bool = False  # the largest first: the page may show only the top rows
 
     def value(self, row: int, column: int):
         return (self.total if row == TOTAL else self.rows[row])[column]
@@ -74,25 +75,21 @@ class Table:
         return [self.cell(row, column) for row in range(len(self.rows))]
 
 
+def rounded(count: int) -> int:
+    return 5 * round(count / 5)
+
+
 def suppressed(table: Table) -> Table:
-    """The table with small counts hidden so that no total gives them away."""
+    """The table as it may be shown outside the admin role: counts from 1 to 4
+    hidden, the others rounded to the nearest 5 (shares follow the rounded counts)."""
     counts = [index for index, column in enumerate(table.columns) if column.kind == "count"]
-    rows = list(range(len(table.rows))) + ([TOTAL] if table.total is not None else [])
-    hidden = {
-        (row, column) for row in rows for column in counts if table.value(row, column) in SMALL
-    }
-    lines = []
+    lines = [(row, cells) for row, cells in enumerate(table.rows)]
     if table.total is not None:
-        lines = [[(row, column) for row in rows] for column in counts]
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(cell in hidden for cell in line) != 1:
-                continue
-            shown = [cell for cell in line if cell not in hidden and table.value(*cell)]
-            if shown:
-                hidden.add(min(shown, key=lambda cell: table.value(*cell)))
-                changed = True
-    table.hidden = hidden
+        lines.append((TOTAL, table.total))
+    for row, cells in lines:
+        for column in counts:
+            if cells[column] in SMALL:
+                table.hidden.add((row, column))
+            else:
+                cells[column] = rounded(cells[column])
     return table

@@ -18,6 +18,9 @@ STAFF = ("admin", "issuer", "venue")
 TOP = 20  # rows of a long table on the page; the CSV has them all
 
 
+bp.before_request(stats.read_only)
+
+
 def _period() -> stats.Period:
     return stats.check_period(request.args.get("start"), request.args.get("end"))
 

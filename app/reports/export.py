@@ -17,14 +17,13 @@ from sqlalchemy import select
 from ..core import stats
 from ..core.access import use_scope
 from ..core.clock import FINLAND
-from ..core.tables import SMALL, Cell, Table
+from ..core.tables import Cell, Table
 from ..extensions import db
 from ..labels import CATEGORY_WORDS
 from ..models import Area, Site, Use, User
 
 BOM = "\ufeff"
 SMALL_COUNT = "<5"
-WITHHELD = ".."  # hidden too, so that a small count can't be worked out from a total
 _USE_COLUMNS = (
     _l("Date"),
     _l("Time"),
@@ -45,7 +44,7 @@ def shown(cell: Cell, for_csv: bool = False) -> str:
     """A figure as people read it in the current language ("<5" when hidden)."""
     locale = get_locale()
     if cell.hidden:
-        return SMALL_COUNT if cell.value in SMALL else WITHHELD
+        return SMALL_COUNT
     if cell.value is None:  # a share of nothing, or a label the total row leaves out
         return "" if for_csv or cell.kind in ("text", "month", "year") else "–"
     if cell.kind in ("count", "number"):
@@ -100,7 +99,9 @@ def table_response(table: Table, filename: str) -> Response:
 def uses_csv(user: User, period: stats.Period):
     """Every counted use in ``period``, in lines of CSV, a few thousand rows at a time.
     Names are quoted once up front; the rest of a row is numbers, dates and times.
-    Holders appear as a keyed hash of their first card: countable, not traceable."""
+    Holders appear as a keyed hash of their first card: countable, not traceable.
+    (Flask ended the request's session when the view returned: this is a new one.)"""
+    stats.read_only()
     holders = Pseudonyms(current_app.config["SECRET_KEY"])
     separator = _separator()
     quote = _quoter(separator)

@@ -217,7 +217,8 @@ def venues(figures: Figures) -> Table:
     for venue_id, tally in tallies.items():
         venue = figures.sites[venue_id]
         area = figures.areas[venue.area_id]
-        rows.append([venue.name, area.name, tally.adults, tally.children, reached[venue_id]])
+        # (reached was counted in another session: a use recorded meanwhile may be missing)
+        rows.append([venue.name, area.name, tally.adults, tally.children, reached.get(venue_id, 0)])
     rows.sort(key=lambda row: (-row[2], row[0]))
     table = Table(
         "venues",
@@ -230,6 +231,7 @@ def venues(figures: Figures) -> Table:
             Column(_l("Different cards")),
         ],
         rows,
+        ranked=True,
         description=_l("Most used first. Different cards: how many holders the venue reached."),
     )
     return _with_total(table, distinct=sum(figures.frequency.values()))
@@ -293,6 +295,7 @@ def registrations_by_site(figures: Figures) -> Table:
             _l("Cards registered by issuing site"),
             [Column(_l("Issuing site"), "text"), Column(_l("Area"), "text")],
             rows,
+            ranked=True,
         )
     )
 
