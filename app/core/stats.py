@@ -18,7 +18,7 @@ from sqlalchemy import case, distinct, exists, func, select
 from ..extensions import db
 from ..models import CATEGORIES, Card, Site, Use
 from .access import Viewer, card_scope, use_scope
-from .clock import day_start_utc, local_today
+from .clock import day_start_utc, local_day, local_today
 from .exceptions import InvalidInput
 from .validation import check_date
 
@@ -254,10 +254,11 @@ class Year:
 
 def yearly(viewer: Viewer) -> list[Year]:
     """Every year from the registry's first registration or use to this one."""
-    first = [
-        db.session.scalar(select(func.min(Use.day)).where(use_scope(viewer))),
-        db.session.scalar(select(func.min(Card.registered_at)).where(card_scope(viewer))),
-    ]
+    first_use = db.session.scalar(select(func.min(Use.day)).where(use_scope(viewer)))
+    first_registration = db.session.scalar(
+        select(func.min(Card.registered_at)).where(card_scope(viewer))
+    )
+    first = [first_use, first_registration and local_day(first_registration)]
     this_year = local_today().year
     first_year = min((day.year for day in first if day), default=this_year)
     years = range(first_year, this_year + 1)

@@ -88,8 +88,18 @@ def table_csv(table: Table) -> str:
     )
     rows = table.body() + ([table.footer()] if table.total is not None else [])
     for cells in rows:
-        writer.writerow([shown(cell, for_csv=True) for cell in cells])
+        writer.writerow([_csv_cell(cell) for cell in cells])
     return buffer.getvalue()
+
+
+def _csv_cell(cell: Cell) -> str:
+    text = shown(cell, for_csv=True)
+    return _inert(text) if cell.kind == "text" else text
+
+
+def _inert(text: str) -> str:
+    """A name a spreadsheet would take for a formula (=, +, -, @) starts with a quote."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
 def table_response(table: Table, filename: str) -> Response:
@@ -182,6 +192,7 @@ def _quoter(separator: str):
     """CSV quoting of one field, as csv.writer would do it."""
 
     def quote(text: str) -> str:
+        text = _inert(text)
         if any(special in text for special in (separator, '"', "\n", "\r")):
             return '"' + text.replace('"', '""') + '"'
         return text

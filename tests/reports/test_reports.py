@@ -139,14 +139,21 @@ class TestEveryUse:
         assert not holders & {display(card.number) for card in (history.a, history.c)}
         assert "Espoon järjestö" in {use[10] for use in uses}
 
-    def test_names_with_separators_and_quotes_survive(self, as_staff, world):
+    def test_names_with_separators_quotes_and_formulas_survive(self, as_staff, world):
         odd = accounts.create_site(
             "odd", 'Teatteri "Pieni"; Sali, 2', area_code="PIR", kind="venue", category="culture"
         )
+        formula = accounts.create_site(
+            "formula", "=HYPERLINK(1)", area_code="PIR", kind="venue", category="culture"
+        )
         checkin.record_use(world.url, odd, nonce="nonce-odd-1")
-        rows = get_csv(as_staff("national"), "uses", query="", lang="fi")
+        checkin.record_use(world.url, formula, nonce="nonce-formula-1")
+        client = as_staff("national")
+        rows = get_csv(client, "uses", query="", lang="fi")
         assert all(len(row) == 12 for row in rows)
-        assert rows[-1][2:4] == ['Teatteri "Pieni"; Sali, 2', "Pirkanmaa"]
+        assert {row[2] for row in rows[-2:]} == {'Teatteri "Pieni"; Sali, 2', "'=HYPERLINK(1)"}
+        venues = [row[0] for row in get_csv(client, "venues", query="", lang="fi")]
+        assert "'=HYPERLINK(1)" in venues and "=HYPERLINK(1)" not in venues
 
     @pytest.mark.parametrize("who", ["issuer", "desk"])
     def test_only_for_admins(self, as_staff, who):
