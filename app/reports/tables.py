@@ -103,9 +103,14 @@ def summary(figures: Figures) -> Table:
     )
 
 
-def _by_period(first: Column, rows: list, **table) -> Table:
-    """Adults and children now and a year earlier, as four separate counts: no column
-    adds two others up, so no small count can be worked back from a sum."""
+def _by_period(first: Column, lines, **table) -> Table:
+    """One row per (label, tally now, tally a year earlier): adults and children as four
+    separate counts, so that no column adds others up and gives a hidden count back."""
+    empty = stats.Tally()
+    rows = [
+        [label, now.adults, now.children, (then or empty).adults, (then or empty).children]
+        for label, now, then in lines
+    ]
     return _with_total(
         Table(
             columns=[
@@ -122,25 +127,18 @@ def _by_period(first: Column, rows: list, **table) -> Table:
     )
 
 
-def _tallies(now: stats.Tally, earlier: stats.Tally) -> list[int]:
-    return [now.adults, now.children, earlier.adults, earlier.children]
-
-
 def months(figures: Figures) -> Table:
-    empty = stats.Tally()
-    rows = [
-        [
+    lines = [
+        (
             date(year, month, 1),
-            *_tallies(
-                figures.months.get((year, month), empty),
-                figures.earlier_months.get((year - 1, month), empty),
-            ),
-        ]
+            figures.months.get((year, month), stats.Tally()),
+            figures.earlier_months.get((year - 1, month)),
+        )
         for year, month in figures.period.months()
     ]
     return _by_period(
         Column(_l("Month"), "month"),
-        rows,
+        lines,
         name="months",
         title=_l("Uses by month"),
         description=_l(
@@ -151,16 +149,15 @@ def months(figures: Figures) -> Table:
 
 
 def categories(figures: Figures) -> Table:
-    empty = stats.Tally()
     now = figures.usage.by(lambda place: place.category)
     then = figures.earlier_usage.by(lambda place: place.category)
-    rows = [
-        [CATEGORY_WORDS[category], *_tallies(now.get(category, empty), then.get(category, empty))]
+    lines = [
+        (CATEGORY_WORDS[category], now.get(category, stats.Tally()), then.get(category))
         for category in CATEGORIES
     ]
     return _by_period(
         Column(_l("Category"), "text"),
-        rows,
+        lines,
         name="categories",
         title=_l("Uses by category"),
         description=_l(
