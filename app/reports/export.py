@@ -5,8 +5,7 @@ import csv
 import hashlib
 import hmac
 import io
-from datetime import datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import date, datetime, timedelta, timezone
 
 from babel.numbers import format_decimal, format_percent, get_decimal_symbol
 from flask import Response, current_app, stream_with_context
@@ -16,7 +15,7 @@ from sqlalchemy import select
 
 from ..core import stats
 from ..core.access import use_scope
-from ..core.clock import FINLAND
+from ..core.clock import FINLAND, day_start_utc
 from ..core.tables import Cell, Table
 from ..extensions import db
 from ..labels import CATEGORY_WORDS
@@ -110,9 +109,11 @@ def uses_csv(user: User, period: stats.Period):
     """Every counted use in ``period``, in lines of CSV, a few thousand rows at a time.
     Names are quoted once up front; the rest of a row is numbers, dates and times.
     Holders appear as a keyed hash of their first card: countable, not traceable.
+    Rows come as plain tuples (Core, not the ORM's row objects): there may be millions.
     (Flask ended the request's session when the view returned: this is a new one.)"""
     stats.read_only()
     holders = Pseudonyms(current_app.config["SECRET_KEY"])
+    offsets = DayOffsets()
     separator = _separator()
     quote = _quoter(separator)
     sites = {id: quote(name) for id, name in db.session.execute(select(Site.id, Site.name))}
@@ -140,7 +141,7 @@ def uses_csv(user: User, period: stats.Period):
         .execution_options(yield_per=5000)
     )
     yield BOM + separator.join(quote(str(label)) for label in _USE_COLUMNS) + "\r\n"
-    for partition in db.session.execute(query).partitions():
+    for partition in db.session.connection().execute(query).partitions():
         lines = []
         for (
             day,
@@ -155,7 +156,7 @@ def uses_csv(user: User, period: stats.Period):
             site,
             first_card,
         ) in partition:
-            local = at + _finnish_offset(at.replace(minute=0, second=0, microsecond=0))
+            local = at + (offsets[day] or _finnish_offset(at))
             fields = (
                 day.isoformat(),
                 f"{local.hour:02}:{local.minute:02}",
@@ -200,10 +201,20 @@ def _quoter(separator: str):
     return quote
 
 
-@lru_cache(maxsize=10_000)
-def _finnish_offset(hour_utc: datetime) -> timedelta:
-    """How far Finnish clocks are ahead of UTC in this hour (2 or 3 hours)."""
-    return FINLAND.utcoffset(hour_utc.replace(tzinfo=timezone.utc).astimezone(FINLAND))
+def _finnish_offset(moment_utc: datetime) -> timedelta:
+    """How far Finnish clocks are ahead of UTC at a moment (2 or 3 hours)."""
+    return FINLAND.utcoffset(moment_utc.replace(tzinfo=timezone.utc).astimezone(FINLAND))
+
+
+class DayOffsets(dict):
+    """Finnish clocks' lead on UTC through a Finnish day, worked out once per day;
+    None on the two days a year the clocks change, when each moment decides."""
+
+    def __missing__(self, day: date) -> timedelta | None:
+        first = _finnish_offset(day_start_utc(day))
+        last = _finnish_offset(day_start_utc(day + timedelta(days=1)) - timedelta(seconds=1))
+        self[day] = first if first == last else None
+        return self[day]
 
 
 def uses_response(user: User, period: stats.Period, filename: str) -> Response:

@@ -139,6 +139,24 @@ class TestEveryUse:
         assert not holders & {display(card.number) for card in (history.a, history.c)}
         assert "Espoon järjestö" in {use[10] for use in uses}
 
+    def test_times_follow_finnish_clocks_on_the_day_they_change(self, as_staff, world, monkeypatch):
+        """On 30 March 2025 Finnish clocks jumped from 03:00 to 04:00."""
+        factories.travel(monkeypatch, "2025-03-01 12:00")
+        holders = [factories.active_card(world.area, world.issuer) for _ in range(3)]
+        for card, local in zip(
+            holders, ("2025-03-30 02:30", "2025-03-30 04:30", "2025-03-31 12:00")
+        ):
+            factories.travel(monkeypatch, local)
+            checkin.record_use(card.number, world.venue, nonce=f"nonce-clocks-{card.id}")
+        factories.travel(monkeypatch, None)
+        query = "start=2025-03-30&end=2025-03-31"
+        times = [row[:2] for row in get_csv(as_staff("national"), "uses", query=query)[1:]]
+        assert times == [
+            ["2025-03-30", "02:30"],
+            ["2025-03-30", "04:30"],
+            ["2025-03-31", "12:00"],
+        ]
+
     def test_names_with_separators_quotes_and_formulas_survive(self, as_staff, world):
         odd = accounts.create_site(
             "odd", 'Teatteri "Pieni"; Sali, 2', area_code="PIR", kind="venue", category="culture"
