@@ -125,6 +125,14 @@ class Card(db.Model):
             "status = 'unregistered' OR (valid_from IS NOT NULL AND valid_until IS NOT NULL)",
             name="ck_registered_validity",
         ),
+        Index(  # the registrations in a period, by area and site, and if they were used
+            "ix_card_registrations",
+            "registered_at",
+            "first_card_id",
+            "home_area_id",
+            "issuing_site_id",
+            "first_used_at",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(9), unique=True)
@@ -145,7 +153,10 @@ class Card(db.Model):
     first_card_id: Mapped[int | None] = mapped_column(ForeignKey("card.id"))
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("batch.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    registered_at: Mapped[datetime | None] = mapped_column(index=True)
+    registered_at: Mapped[datetime | None]
+    # On a holder's first card: when the holder first used any of their cards (uses
+    # not undone), so that "activated" is read without looking through the uses.
+    first_used_at: Mapped[datetime | None]
 
     home_area: Mapped[Area] = relationship(foreign_keys=[home_area_id])
     issuing_site: Mapped[Site] = relationship(foreign_keys=[issuing_site_id])
@@ -267,3 +278,19 @@ class AuditEntry(db.Model):
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
     before: Mapped[str | None] = mapped_column(Text)  # JSON
     after: Mapped[str | None] = mapped_column(Text)  # JSON
+
+
+class MonthlyUses(db.Model):
+    """Uses counted by month, venue, category and the card's home area, kept up to date
+    as desks record and undo uses: statistics add whole months up from these few rows
+    instead of reading every use. (Not by issuing site: there are so many of them that
+    the rows would be nearly as many as the uses.)"""
+
+    __tablename__ = "monthly_uses"
+    __table_args__ = {"sqlite_with_rowid": False}  # the key is the order rows are read in
+    venue_id: Mapped[int] = mapped_column(ForeignKey("site.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(12), primary_key=True)
+    home_area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(primary_key=True)  # its first (Finnish) day
+    adults: Mapped[int] = mapped_column(default=0)
+    children: Mapped[int] = mapped_column(default=0)

@@ -1,5 +1,6 @@
-"""Small helpers that build registry rows through the domain layer."""
+"""Small helpers that build registry rows through the domain layer (and count them back)."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -7,7 +8,7 @@ from app.core import accounts, cards, checkin, clock
 from app.core.clock import FINLAND, local_today
 from app.core.tokens import card_url
 from app.extensions import db
-from app.models import Area, Card, Site
+from app.models import Area, Card, MonthlyUses, Site, Use
 
 PASSWORD = "correct horse battery"
 REAL_UTCNOW = clock.utcnow
@@ -194,3 +195,22 @@ def history(world: World, monkeypatch) -> History:
     e = register("2026-01-01 00:15", world.area, world.issuer)
     travel(monkeypatch, None)
     return History(uusimaa, uus_issuer, uus_sport, a, b, c, c2, d, e)
+
+
+def monthly_totals() -> dict:
+    """MonthlyUses, as {(venue, category, home area, month): (adults, children)}."""
+    return {
+        (row.venue_id, row.category, row.home_area_id, row.month): (row.adults, row.children)
+        for row in db.session.scalars(db.select(MonthlyUses))
+        if row.adults
+    }
+
+
+def monthly_by_hand() -> dict:
+    """What MonthlyUses should hold, counted one use at a time."""
+    adults, children = Counter(), Counter()
+    for use in db.session.scalars(db.select(Use).where(Use.voided_at.is_(None))):
+        key = (use.venue_id, use.category, use.home_area_id, use.day.replace(day=1))
+        adults[key] += 1
+        children[key] += use.children
+    return {key: (adults[key], children[key]) for key in adults}

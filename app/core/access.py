@@ -40,16 +40,17 @@ def card_scope(user: User):
     return false()
 
 
-def use_scope(user: User):
-    """An area counts the uses at its venues and the uses of its cards anywhere."""
+def use_scope(user: User, uses=Use):
+    """An area counts the uses at its venues and the uses of its cards anywhere.
+    (``uses`` may be MonthlyUses, which has the columns but the issuing site.)"""
     if user.role == "admin":
         if user.area_id is None:
             return true()
         venues = select(Site.id).where(Site.area_id == user.area_id)
-        return (Use.home_area_id == user.area_id) | Use.venue_id.in_(venues)
+        return (uses.home_area_id == user.area_id) | uses.venue_id.in_(venues)
     if user.role == "issuer":
-        return Use.issuing_site_id == user.site_id
-    return Use.venue_id == user.site_id
+        return uses.issuing_site_id == user.site_id
+    return uses.venue_id == user.site_id
 
 
 def site_scope(user: User):

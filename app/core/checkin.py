@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import CATEGORIES, ApiKey, Card, Event, Site, Use, User
-from . import numbers
+from . import numbers, tallies
 from .clock import local_day, local_today, utcnow
 from .exceptions import CardNotUsable, Conflict, InvalidInput, NotFound
 from .tokens import BadToken, read_token
@@ -285,6 +285,8 @@ def record_use(
     )
     db.session.add(use)
     try:
+        db.session.flush()
+        tallies.count_use(use, +1)
         db.session.commit()
     except IntegrityError:
         # Another desk won the race (or the same nonce arrived twice at once).
@@ -328,6 +330,7 @@ def void_use(use_id, venue: Site) -> Use:
         if utcnow() - use.recorded_at > UNDO_WINDOW:
             raise Conflict(_l("A use can be undone only within 15 minutes of recording it."))
         use.voided_at = utcnow()
+        tallies.count_use(use, -1)
         db.session.commit()
     return use
 

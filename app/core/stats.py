@@ -13,10 +13,10 @@ from functools import partial
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, distinct, exists, func, select
+from sqlalchemy import case, distinct, func, select
 
 from ..extensions import db
-from ..models import CATEGORIES, Card, Site, Use
+from ..models import CATEGORIES, Card, MonthlyUses, Site, Use
 from .access import Viewer, card_scope, use_scope
 from .clock import day_start_utc, local_day, local_today
 from .exceptions import InvalidInput
@@ -42,6 +42,26 @@ class Period:
             months.append((year, month))
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return months
+
+    def whole_months(self) -> "Period | None":
+        """The longest stretch of the period made of whole calendar months, if any."""
+        first = self.start if self.start.day == 1 else _first_of_next_month(self.start)
+        last = self.end
+        if (last + timedelta(days=1)).day != 1:
+            last = self.end.replace(day=1) - timedelta(days=1)
+        return Period(first, last) if first <= last else None
+
+    def around(self, part: "Period | None") -> list["Period"]:
+        """The days of the period before and after ``part``, a stretch of it."""
+        if part is None:
+            return [self]
+        before = Period(self.start, part.start - timedelta(days=1))
+        after = Period(part.end + timedelta(days=1), self.end)
+        return [piece for piece in (before, after) if piece.start <= piece.end]
+
+
+def _first_of_next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
 def _year_back(day: date) -> date:
@@ -158,24 +178,48 @@ class Usage:
         return self.by(lambda place: place.away_from_home).get(True, Tally())
 
 
+def _tallied(viewer: Viewer, period: Period, keys) -> list[tuple]:
+    """Adults and children by ``keys(table, date_column)``: whole months added up from
+    MonthlyUses, the days around them counted from the uses (and every day for an
+    issuer, as the monthly totals leave the issuing site out)."""
+    whole = period.whole_months() if viewer.role != "issuer" else None
+    rows = []
+    if whole:
+        by = keys(MonthlyUses, MonthlyUses.month)
+        rows += db.session.execute(
+            select(*by, func.sum(MonthlyUses.adults), func.sum(MonthlyUses.children))
+            .where(
+                MonthlyUses.month >= whole.start,
+                MonthlyUses.month <= whole.end,
+                use_scope(viewer, MonthlyUses),
+            )
+            .group_by(*by)
+            .having(func.sum(MonthlyUses.adults) > 0)  # not where every use was undone
+        ).all()
+    for days in period.around(whole):
+        by = keys(Use, Use.day)
+        rows += db.session.execute(
+            select(*by, *_TALLY).where(*counted(days), use_scope(viewer)).group_by(*by)
+        ).all()
+    return rows
+
+
 def places(viewer: Viewer, period: Period) -> list[Place]:
     venue_areas = dict(db.session.execute(select(Site.id, Site.area_id)).all())
+    tallies = defaultdict(Tally)
+    for venue, category, home, adults, children in _tallied(
+        viewer, period, lambda uses, _: (uses.venue_id, uses.category, uses.home_area_id)
+    ):
+        tallies[venue, category, home].add(adults, children)
     return [
-        Place(venue, venue_areas[venue], category, home, adults, children)
-        for venue, category, home, adults, children in db.session.execute(
-            select(Use.venue_id, Use.category, Use.home_area_id, *_TALLY)
-            .where(*counted(period), use_scope(viewer))
-            .group_by(Use.venue_id, Use.category, Use.home_area_id)
-        )
+        Place(venue, venue_areas[venue], category, home, tally.adults, tally.children)
+        for (venue, category, home), tally in tallies.items()
     ]
 
 
 def months(viewer: Viewer, period: Period) -> dict[tuple[int, int], Tally]:
-    """Uses by month, summed from days (the index is in day order, so no sorting)."""
     tallies = defaultdict(Tally)
-    for day, adults, children in db.session.execute(
-        select(Use.day, *_TALLY).where(*counted(period), use_scope(viewer)).group_by(Use.day)
-    ):
+    for day, adults, children in _tallied(viewer, period, lambda _, day: (day,)):
         tallies[day.year, day.month].add(adults, children)
     return dict(tallies)
 
@@ -220,13 +264,9 @@ class Registrations:
 
 
 def registrations(viewer: Viewer, period: Period) -> list[Registrations]:
-    used = exists().where(Use.first_card_id == Card.id, Use.voided_at.is_(None))
     rows = db.session.execute(
         select(
-            Card.home_area_id,
-            Card.issuing_site_id,
-            func.count(),
-            func.sum(case((used, 1), else_=0)),
+            Card.home_area_id, Card.issuing_site_id, func.count(), func.count(Card.first_used_at)
         )
         .where(
             Card.first_card_id == Card.id,  # a replacement is the same holder

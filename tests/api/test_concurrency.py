@@ -45,6 +45,7 @@ def test_one_card_at_many_desks_at_once_is_recorded_once(app, world, key):
     results = race(app, key, [{"code": url, "nonce": f"racer-{i:04}"} for i in range(RACERS)])
     assert outcomes(results) == {(201, None): 1, (409, "already_used"): RACERS - 1}
     assert live_uses(card_id=world.card.id) == 1
+    assert factories.monthly_totals() == factories.monthly_by_hand()
 
 
 def test_a_quota_is_never_overrun_by_a_rush(app, world, key):
@@ -59,6 +60,7 @@ def test_a_quota_is_never_overrun_by_a_rush(app, world, key):
     results = race(app, key, bodies)
     assert outcomes(results) == {(201, None): 3, (409, "quota_full"): RACERS - 3}
     assert live_uses(event_id=event_id) == 3
+    assert factories.monthly_totals() == factories.monthly_by_hand()
 
 
 def test_the_same_retry_sent_many_times_at_once_records_one_use(app, world, key):

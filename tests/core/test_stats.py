@@ -2,14 +2,16 @@
 docstring first): voided uses not counted, a replaced card's holder counted once,
 periods cut at Finnish midnight."""
 
+from collections import defaultdict
 from datetime import date
+from functools import partial
 
 import pytest
 
 from app.core import stats
 from app.core.exceptions import InvalidInput
 from app.extensions import db
-from app.models import User
+from app.models import Use, User
 from tests import factories
 
 YEAR_2025 = stats.Period(date(2025, 1, 1), date(2025, 12, 31))
@@ -188,3 +190,71 @@ class TestPeriods:
             (2025, 1),
             (2025, 2),
         ]
+
+    @pytest.mark.parametrize(
+        "start, end, whole, around",
+        [
+            ("2025-01-01", "2025-12-31", ("2025-01-01", "2025-12-31"), []),
+            (
+                "2024-12-31",
+                "2025-03-01",
+                ("2025-01-01", "2025-02-28"),
+                [("2024-12-31", "2024-12-31"), ("2025-03-01", "2025-03-01")],
+            ),
+            ("2024-02-01", "2024-02-29", ("2024-02-01", "2024-02-29"), []),
+            ("2025-03-02", "2025-03-31", None, [("2025-03-02", "2025-03-31")]),
+            ("2025-03-01", "2025-03-30", None, [("2025-03-01", "2025-03-30")]),
+            ("2025-03-31", "2025-04-01", None, [("2025-03-31", "2025-04-01")]),
+        ],
+    )
+    def test_whole_months_and_the_days_around_them(self, start, end, whole, around):
+        def period(days):
+            return stats.Period(*(date.fromisoformat(day) for day in days))
+
+        cut = period((start, end))
+        assert cut.whole_months() == (whole and period(whole))
+        assert cut.around(cut.whole_months()) == [period(days) for days in around]
+
+
+def sees(viewer, use) -> bool:
+    """use_scope, one use at a time."""
+    if viewer.role == "admin":
+        return viewer.area_id in (None, use.home_area_id, use.venue.area_id)
+    if viewer.role == "issuer":
+        return use.issuing_site_id == viewer.site_id
+    return use.venue_id == viewer.site_id
+
+
+@pytest.mark.parametrize(
+    "start, end",
+    [
+        ("2024-12-31", "2025-01-01"),  # only days
+        ("2025-01-02", "2026-01-01"),  # days, 11 whole months, a day
+        ("2024-06-01", "2025-02-28"),  # only whole months
+        ("2025-03-01", "2026-01-01"),  # whole months, then a day
+        ("2025-08-01", "2025-08-31"),  # a month whose only use was undone
+    ],
+)
+def test_whole_months_and_days_add_up_as_the_uses_do(history, staff, start, end):
+    """Whole months come from the monthly totals kept as desks record and undo uses,
+    the days around them from the uses: together they count every use once."""
+    period = stats.Period(date.fromisoformat(start), date.fromisoformat(end))
+    uses = db.session.scalars(
+        db.select(Use).where(Use.voided_at.is_(None), Use.day.between(period.start, period.end))
+    ).all()
+    for who in ("national", "coordinator", "issuer", "desk"):
+        viewer = staff[who]
+        by_hand = defaultdict(lambda: [0, 0])
+        for use in filter(partial(sees, viewer), uses):
+            place = by_hand[use.venue_id, use.category, use.home_area_id]
+            place[0] += 1
+            place[1] += use.children
+        counted = {
+            (place.venue_id, place.category, place.home_area_id): [place.adults, place.children]
+            for place in stats.places(viewer, period)
+        }
+        assert counted == by_hand, who
+        months = tallies(stats.months(viewer, period))
+        assert sum(adults for adults, _ in months.values()) == len(
+            list(filter(partial(sees, viewer), uses))
+        )
