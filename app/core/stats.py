@@ -9,7 +9,6 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import partial
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -294,28 +293,25 @@ class Year:
 
 def yearly(viewer: Viewer) -> list[Year]:
     """Every year from the registry's first registration or use to this one."""
-    first_use = db.session.scalar(select(func.min(Use.day)).where(use_scope(viewer)))
+    first_use = db.session.scalar(
+        select(func.min(Use.day)).where(Use.voided_at.is_(None), use_scope(viewer))
+    )
     first_registration = db.session.scalar(
         select(func.min(Card.registered_at)).where(card_scope(viewer))
     )
     first = [first_use, first_registration and local_day(first_registration)]
     this_year = local_today().year
     first_year = min((day.year for day in first if day), default=this_year)
-    years = range(first_year, this_year + 1)
-    whole = {year: Period(date(year, 1, 1), date(year, 12, 31)) for year in years}
-    figures = at_once(
-        **{f"places {year}": partial(places, viewer, whole[year]) for year in years},
-        **{f"registrations {year}": partial(registrations, viewer, whole[year]) for year in years},
-    )
     rows = []
-    for year in years:
+    for year in range(first_year, this_year + 1):  # few rows each, from MonthlyUses
+        whole = Period(date(year, 1, 1), date(year, 12, 31))
         row = Year(year)
         areas = set()
-        for registered in figures[f"registrations {year}"]:
+        for registered in registrations(viewer, whole):
             row.registered += registered.registered
             row.activated += registered.activated
             areas.add(registered.home_area_id)
-        for place in figures[f"places {year}"]:
+        for place in places(viewer, whole):
             row.by_category[place.category].add(place.adults, place.children)
             areas.update((place.venue_area_id, place.home_area_id))
         row.areas = len(areas)
