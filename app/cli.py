@@ -6,7 +6,7 @@ import uuid
 
 import click
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from .core import accounts, cards, checkin, numbers
 from .core.exceptions import CardNotUsable, KaikuError
@@ -44,7 +44,24 @@ def _run(action, *args, **kwargs):
 def init_db_command():
     """Create the database tables (safe to run again)."""
     db.create_all()
+    missing = _missing_columns()
+    if missing:
+        raise click.ClickException(
+            f"This database was made by an older Kaiku and lacks {', '.join(missing)}. "
+            "Start the demo afresh with `make reset-db`."
+        )
     click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+def _missing_columns() -> list[str]:
+    """Columns the models have and the tables don't (create_all adds tables only)."""
+    inspector = inspect(db.engine)
+    return [
+        f"{table.name}.{column.name}"
+        for table in db.metadata.sorted_tables
+        for column in table.columns
+        if column.name not in {found["name"] for found in inspector.get_columns(table.name)}
+    ]
 
 
 @areas_cli.command("create")

@@ -4,7 +4,7 @@ import json
 
 import pypdfium2
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.core import accounts, cards, checkin, numbers
 from app.extensions import db
@@ -54,6 +54,14 @@ def issue(cli, count=1):
 def test_init_db_is_safe_to_repeat(cli):
     assert cli("init-db").exit_code == 0
     assert "Database ready" in cli("init-db").output
+
+
+def test_init_db_tells_when_the_database_is_older_than_the_models(cli):
+    db.session.execute(text("ALTER TABLE site DROP COLUMN contact"))
+    db.session.commit()
+    result = cli("init-db")
+    assert result.exit_code == 1
+    assert "lacks site.contact" in result.output and "make reset-db" in result.output
 
 
 def test_the_whole_path_from_the_cli(setup):
