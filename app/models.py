@@ -220,14 +220,14 @@ class Use(db.Model):
             sqlite_where=text("voided_at IS NULL"),
             postgresql_where=text("voided_at IS NULL"),
         ),
-        Index(  # by place, in order: no sorting to group by venue, category, home area
+        Index(  # by venue, then holder: the holders each venue reached, without sorting
             "ix_use_places",
             "venue_id",
+            "first_card_id",
+            "day",
             "category",
             "home_area_id",
-            "day",
             "children",
-            "first_card_id",
             "issuing_site_id",
             sqlite_where=text("voided_at IS NULL"),
             postgresql_where=text("voided_at IS NULL"),

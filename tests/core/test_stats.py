@@ -97,6 +97,14 @@ class TestUsesNationally:
         # A: 6 uses over the years; B: uses 6 and 7; C's holder: 2 (the voided one not)
         assert stats.frequency(staff["national"], whole) == {"once": 0, "2-5": 2, "6+": 1}
 
+    @pytest.mark.parametrize(
+        "start, end", [("2000-01-01", "2000-12-31"), ("2090-01-01", "2100-12-31")]
+    )
+    def test_periods_far_from_every_use_count_nothing(self, history, staff, start, end):
+        period = stats.Period(date.fromisoformat(start), date.fromisoformat(end))
+        assert stats.frequency(staff["national"], period) == {"once": 0, "2-5": 0, "6+": 0}
+        assert stats.cards_per_venue(staff["national"], period) == {}
+
     def test_a_year_earlier(self, history, staff):
         earlier = stats.months(staff["national"], YEAR_2025.year_earlier())
         assert tallies(earlier) == {(2024, 6): (1, 0)}  # use 7
