@@ -96,10 +96,11 @@ def check_period(start, end) -> Period:
 def counted(period: Period, grouped: bool = False):
     """The uses a figure counts: not voided, on the period's Finnish days.
 
-    ``grouped``: the figure reads every use it counts in the order of an index that
-    groups them (by holder, by venue). SQLite keeps no statistics of date ranges and
-    takes any range for a narrow one, so it would rather sort five years of uses than
-    read that index, unless told how much of the registry the period covers."""
+    ``grouped``: the figure reads every use in the period, nationally, in the order of
+    an index that groups them (by holder, by venue). SQLite keeps no statistics of date
+    ranges and takes any range for a narrow one, so it would rather sort five years of
+    uses than read that index, unless told how much of the registry the period covers.
+    (A scoped figure is better served by the indexes its scope narrows down.)"""
     days = [Use.day >= period.start, Use.day <= period.end]
     if grouped and db.session.get_bind().dialect.name == "sqlite":
         share = literal_column(f"{_share_of_registry(period):.2f}")
@@ -248,7 +249,7 @@ def cards_per_venue(viewer: Viewer, period: Period) -> dict[int, int]:
     return dict(
         db.session.execute(
             select(Use.venue_id, func.count(distinct(Use.first_card_id)))
-            .where(*counted(period, grouped=True), use_scope(viewer))
+            .where(*counted(period, grouped=viewer.is_national_admin), use_scope(viewer))
             .group_by(Use.venue_id)
         ).all()
     )
@@ -258,7 +259,7 @@ def frequency(viewer: Viewer, period: Period) -> dict[str, int]:
     """How many holders used their card once, 2-5 times and 6 or more times."""
     per_card = (
         select(func.count().label("uses"))
-        .where(*counted(period, grouped=True), use_scope(viewer))
+        .where(*counted(period, grouped=viewer.is_national_admin), use_scope(viewer))
         .group_by(Use.first_card_id)
         .subquery()
     )
