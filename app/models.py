@@ -182,7 +182,7 @@ class Use(db.Model):
     The partial unique indexes are the last word on "one use per event, or per
     day without an event": two racing desks cannot both insert. The card's home
     area, issuing site and first card are copied in as they were at the visit, so
-    that statistics read this table alone, from covering indexes.
+    that statistics read this table alone (or MonthlyUses), from covering indexes.
     """
 
     __table_args__ = (

@@ -2,7 +2,8 @@
 
 Every figure counts only uses that were not voided. A holder whose card was
 replaced counts once: uses and registrations are keyed by the holder's first
-card. Periods are Finnish calendar days, inclusive at both ends.
+card. Periods are Finnish calendar days, inclusive at both ends. Sums over whole
+months come from the monthly totals of app/core/tallies.py, the rest from the uses.
 """
 
 from collections import defaultdict
