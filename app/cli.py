@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, inspect, select
 
-from .core import accounts, cards, checkin, numbers
+from .core import accounts, cards, checkin, numbers, tallies
 from .core.exceptions import CardNotUsable, KaikuError
 from .core.printing import LAYOUTS, cards_pdf
 from .core.tokens import card_url
@@ -283,8 +283,19 @@ def seed_demo_command(size):
             click.echo(line)
 
 
+@click.command("recount-statistics")
+@with_appcontext
+def recount_statistics_command():
+    """Work the statistics' monthly totals and holders' first uses out again from every
+    use (after a bulk import, or for a database from before they were kept)."""
+    uses = tallies.recount()
+    db.session.commit()
+    click.echo(f"Uses counted: {uses:,}. Monthly totals and holders' first uses are up to date.")
+
+
 def init_app(app):
     app.cli.add_command(init_db_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(recount_statistics_command)
     for group in (areas_cli, sites_cli, users_cli, api_keys_cli, events_cli, cards_cli, uses_cli):
         app.cli.add_command(group)

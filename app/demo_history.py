@@ -9,7 +9,7 @@ day, replacements carrying their holder's first card).
 import random
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, insert, select, text
 
 from .core import accounts, numbers, tallies
 from .core.cards import last_day_of_year_from
@@ -53,6 +53,7 @@ def seed_history(
     first_day = date(today.year - years + 1, 1, 1)
     holders = _cards(rng, issuing, cards, first_day, today)
     recorded = _uses(rng, holders, venue_sites, uses, today)
+    tallies.recount()  # the monthly totals and first uses that desks keep one use at a time
     if db.engine.dialect.name == "postgresql":  # rows came with their ids
         for table in ("card", "use"):
             sequence = f"pg_get_serial_sequence('{table}', 'id')"
@@ -175,7 +176,6 @@ def _uses(rng, holders: list[dict], venues: list[Site], count: int, today: date)
     keen = [holder for holder in holders if rng.random() < 0.75]
     weights = [rng.paretovariate(1.6) for _ in keen]
     seen = set()
-    months, first_used = {}, {}  # the running figures of app/core/tallies.py
     next_id = _next_id(Use)
     recorded = 0
     batch = []
@@ -196,15 +196,6 @@ def _uses(rng, holders: list[dict], venues: list[Site], count: int, today: date)
             if holder["children"] and category != "education" and rng.random() < 0.4:
                 children = rng.randint(1, holder["children"])
             at = _moment(day, rng)
-            voided = rng.random() < 0.01
-            if not voided:
-                month = months.setdefault(
-                    (venue.id, category, holder["home_area_id"], day.replace(day=1)), [0, 0]
-                )
-                month[0] += 1
-                month[1] += children
-                first = holder["first_card_id"]
-                first_used[first] = min(at, first_used.get(first, at))
             batch.append(
                 dict(
                     id=next_id,
@@ -221,18 +212,11 @@ def _uses(rng, holders: list[dict], venues: list[Site], count: int, today: date)
                     assistant=int(rng.random() < 0.05),
                     typed=rng.random() < 0.1,
                     nonce=f"history-{next_id}",
-                    voided_at=at + timedelta(minutes=2) if voided else None,
+                    voided_at=at + timedelta(minutes=2) if rng.random() < 0.01 else None,
                 )
             )
             next_id += 1
         db.session.execute(insert(Use), batch)
         recorded += len(batch)
         batch = []
-    keys = tallies.MONTH_KEY
-    tallies.add_to_months(
-        [dict(zip(keys, key), adults=n[0], children=n[1]) for key, n in months.items()]
-    )
-    db.session.execute(
-        update(Card), [dict(id=card, first_used_at=at) for card, at in first_used.items()]
-    )
     return recorded

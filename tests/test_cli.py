@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 
 from app.core import accounts, cards, checkin, numbers
 from app.extensions import db
-from app.models import ApiKey, Area, Card, Event, Site, Use, User
+from app.models import ApiKey, Area, Card, Event, MonthlyUses, Site, Use, User
 from tests import factories
 from tests.scanning import decode_pdf
 
@@ -54,6 +54,15 @@ def issue(cli, count=1):
 def test_init_db_is_safe_to_repeat(cli):
     assert cli("init-db").exit_code == 0
     assert "Database ready" in cli("init-db").output
+
+
+def test_recount_statistics_from_every_use(cli, world):
+    checkin.record_use(world.url, world.venue, nonce="nonce-recount-1", children=2)
+    db.session.execute(db.delete(MonthlyUses))
+    db.session.commit()
+    result = cli("recount-statistics")
+    assert result.exit_code == 0 and "Uses counted: 1." in result.output
+    assert factories.monthly_totals() == factories.monthly_by_hand() != {}
 
 
 def test_init_db_tells_when_the_database_is_older_than_the_models(cli):

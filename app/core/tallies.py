@@ -1,32 +1,35 @@
 """Running figures kept in step with every use a desk records or undoes, so that
 statistics over years read a few rows instead of every use (see app/core/stats.py)."""
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, cast, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
 from ..models import Card, MonthlyUses, Use
 
 _UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-
-
-MONTH_KEY = ("venue_id", "category", "home_area_id", "month")
+_MONTH_KEY = ("venue_id", "category", "home_area_id", "month")
 
 
 def count_use(use: Use, change: int) -> None:
     """Add a use just recorded (``change`` +1) or take one just undone (-1) off its
     month's totals, and keep when its holder first used a card."""
-    add_to_months(
-        [
-            dict(
-                venue_id=use.venue_id,
-                category=use.category,
-                home_area_id=use.home_area_id,
-                month=use.day.replace(day=1),
-                adults=change * use.adults,
-                children=change * use.children,
-            )
-        ]
+    upsert = _UPSERT[_dialect()](MonthlyUses).values(
+        venue_id=use.venue_id,
+        category=use.category,
+        home_area_id=use.home_area_id,
+        month=use.day.replace(day=1),
+        adults=change * use.adults,
+        children=change * use.children,
+    )
+    db.session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=_MONTH_KEY,
+            set_={
+                "adults": MonthlyUses.adults + upsert.excluded.adults,
+                "children": MonthlyUses.children + upsert.excluded.children,
+            },
+        )
     )
     holder = db.session.get(Card, use.first_card_id)
     if change > 0:
@@ -39,16 +42,38 @@ def count_use(use: Use, change: int) -> None:
         )
 
 
-def add_to_months(rows: list[dict]) -> None:
-    """Add adults and children to the MonthlyUses rows of MONTH_KEY (new ones start at 0)."""
-    upsert = _UPSERT[db.session.get_bind().dialect.name](MonthlyUses)
+def recount() -> int:
+    """Work the running figures out again from every use: after a bulk load, or for a
+    database from before they were kept. Returns how many uses were counted."""
+    month = _first_of_month(Use.day)
+    by = Use.venue_id, Use.category, Use.home_area_id, month
+    db.session.execute(delete(MonthlyUses))
     db.session.execute(
-        upsert.on_conflict_do_update(
-            index_elements=MONTH_KEY,
-            set_={
-                "adults": MonthlyUses.adults + upsert.excluded.adults,
-                "children": MonthlyUses.children + upsert.excluded.children,
-            },
-        ),
-        rows,
+        insert(MonthlyUses).from_select(
+            [*_MONTH_KEY, "adults", "children"],
+            select(*by, func.count(), func.sum(Use.children))
+            .where(Use.voided_at.is_(None))
+            .group_by(*by),
+        )
     )
+    first_use = (
+        select(func.min(Use.recorded_at))
+        .where(Use.first_card_id == Card.id, Use.voided_at.is_(None))
+        .scalar_subquery()
+    )
+    db.session.execute(
+        update(Card).values(first_used_at=first_use),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.expire_all()
+    return db.session.scalar(select(func.coalesce(func.sum(MonthlyUses.adults), 0)))
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _first_of_month(day):
+    if _dialect() == "sqlite":
+        return func.date(day, "start of month")
+    return cast(func.date_trunc("month", day), Date)
