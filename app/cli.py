@@ -287,7 +287,7 @@ def seed_demo_command(size):
 @with_appcontext
 def recount_statistics_command():
     """Work the statistics' monthly totals and holders' first uses out again from every
-    use (after a bulk import, or for a database from before they were kept)."""
+    use (after a bulk import, say); desks wait the few seconds it takes."""
     uses = tallies.recount()
     db.session.commit()
     click.echo(f"Uses counted: {uses:,}. Monthly totals and holders' first uses are up to date.")

@@ -251,7 +251,7 @@ def record_use(
     card, typed, problem = identify(code)
     if problem:
         raise CardNotUsable(Verdict("invalid", typed=typed, reason=problem, event=event))
-    db.session.refresh(card, with_for_update=True)  # racing desks queue here
+    _lock_holder(card)  # racing desks queue here
     earlier = _replay(nonce, venue, request)  # a twin request may have won while we waited
     if earlier is not None:
         return earlier, False
@@ -301,6 +301,15 @@ def record_use(
     return use, True
 
 
+def _lock_holder(card: Card) -> None:
+    """Lock the card, then its holder's first card, wherever a use is recorded or undone:
+    desks serving one holder queue in one order instead of deadlocking, and each sees
+    the uses the other committed (the holder's first use, in app/core/tallies.py)."""
+    db.session.refresh(card, with_for_update=True)
+    if card.first_card_id not in (None, card.id):
+        db.session.refresh(db.session.get(Card, card.first_card_id), with_for_update=True)
+
+
 def _replay(nonce: str, venue: Site, request: dict) -> Use | None:
     """The use an earlier request with this nonce recorded, if it asked for the same."""
     use = db.session.scalar(select(Use).where(Use.nonce == nonce))
@@ -323,9 +332,11 @@ def _replay(nonce: str, venue: Site, request: dict) -> Use | None:
 def void_use(use_id, venue: Site) -> Use:
     """Undo a use recorded at this venue within the last 15 minutes."""
     use_id = check_int("id", use_id, 1, 2**63 - 1)
-    use = db.session.scalar(select(Use).where(Use.id == use_id).with_for_update())
+    use = db.session.get(Use, use_id)
     if use is None or use.venue_id != venue.id:
         raise NotFound(_l("No such use at this venue."))
+    _lock_holder(use.card)
+    db.session.refresh(use, with_for_update=True)
     if use.voided_at is None:
         if utcnow() - use.recorded_at > UNDO_WINDOW:
             raise Conflict(_l("A use can be undone only within 15 minutes of recording it."))

@@ -325,7 +325,7 @@ def yearly(viewer: Viewer) -> list[Year]:
     this_year = local_today().year
     first_year = min((day.year for day in first if day), default=this_year)
     rows = []
-    for year in range(first_year, this_year + 1):  # few rows each, from MonthlyUses
+    for year in range(first_year, this_year + 1):  # small queries: no threads needed
         whole = Period(date(year, 1, 1), date(year, 12, 31))
         row = Year(year)
         areas = set()

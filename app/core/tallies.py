@@ -1,7 +1,7 @@
 """Running figures kept in step with every use a desk records or undoes, so that
 statistics over years read a few rows instead of every use (see app/core/stats.py)."""
 
-from sqlalchemy import Date, cast, delete, func, insert, select, update
+from sqlalchemy import Date, cast, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -43,8 +43,12 @@ def count_use(use: Use, change: int) -> None:
 
 
 def recount() -> int:
-    """Work the running figures out again from every use: after a bulk load, or for a
-    database from before they were kept. Returns how many uses were counted."""
+    """Work the running figures out again from every use (after a bulk load, say).
+    Returns how many uses were counted. Desks record and undo uses only after locking
+    a card, so meanwhile they wait: on SQLite for the write lock this takes, on
+    PostgreSQL for the lock on the card table."""
+    if _dialect() == "postgresql":
+        db.session.execute(text("LOCK TABLE card IN EXCLUSIVE MODE"))
     month = _first_of_month(Use.day)
     by = Use.venue_id, Use.category, Use.home_area_id, month
     db.session.execute(delete(MonthlyUses))

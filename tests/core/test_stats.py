@@ -262,7 +262,11 @@ def test_whole_months_and_days_add_up_as_the_uses_do(history, staff, start, end)
             for place in stats.places(viewer, period)
         }
         assert counted == by_hand, who
-        months = tallies(stats.months(viewer, period))
-        assert sum(adults for adults, _ in months.values()) == len(
-            list(filter(partial(sees, viewer), uses))
-        )
+        by_month = defaultdict(lambda: [0, 0])
+        for use in filter(partial(sees, viewer), uses):
+            month = by_month[use.day.year, use.day.month]
+            month[0] += 1
+            month[1] += use.children
+        assert {key: list(n) for key, n in tallies(stats.months(viewer, period)).items()} == (
+            by_month
+        ), who
