@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations messages chromium bench reset-db clean
+.PHONY: run serve test install translations messages chromium bench reset-db clean
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ run: install
 	KAIKU_DEV=1 $(BIN)/flask init-db
 	KAIKU_DEV=1 $(BIN)/flask seed-demo
 	KAIKU_DEV=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## Production: upgrade the database, then gunicorn (gunicorn.conf.py) on $$PORT, default 8000.
+## Settings come from the environment (README, Production); dev secrets are refused.
+serve: install
+	env -u KAIKU_DEV $(BIN)/flask init-db
+	env -u KAIKU_DEV $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 ## Browser tests drive Debian's Chromium; as root we install it, otherwise they are skipped.
 chromium:
