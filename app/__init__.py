@@ -6,7 +6,9 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
-from .extensions import babel, csrf, db, limiter, login_manager
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -20,6 +22,8 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     settings.check_secrets(app.config)
+    for warning in settings.production_warnings(app.config):
+        app.logger.warning(warning)
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         path = os.path.join(app.instance_path, "kaiku.sqlite3")
@@ -29,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .web import init_web
 
     db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -39,7 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
             app.wsgi_app, x_for=app.config["PROXIES"], x_proto=app.config["PROXIES"]
         )
 
-    from . import admin, api, auth, cardholder, cli, desk, issuer, public, reports
+    from . import admin, api, auth, cardholder, cli, desk, health, issuer, public, reports
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
@@ -49,5 +54,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(issuer.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(health.bp)
     cli.init_app(app)
     return app

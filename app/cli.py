@@ -6,12 +6,14 @@ import uuid
 
 import click
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, select
 
+from . import database
 from .core import accounts, cards, checkin, numbers, tallies
 from .core.exceptions import CardNotUsable, KaikuError
 from .core.printing import LAYOUTS, cards_pdf
 from .core.tokens import card_url
+from .database import BackupRefused, SchemaMismatch
 from .demo import seed_demo
 from .demo_history import seed_history
 from .extensions import db
@@ -42,26 +44,28 @@ def _run(action, *args, **kwargs):
 @click.command("init-db")
 @with_appcontext
 def init_db_command():
-    """Create the database tables (safe to run again)."""
-    db.create_all()
-    missing = _missing_columns()
-    if missing:
-        raise click.ClickException(
-            f"This database was made by an older Kaiku and lacks {', '.join(missing)}. "
-            "Start the demo afresh with `make reset-db`."
-        )
-    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+    """Create the database, or upgrade it to the newest revision (safe to run again)."""
+    try:
+        database.upgrade()
+    except SchemaMismatch as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Database ready at revision {database.newest_revision()}: {database.engine_url()}")
 
 
-def _missing_columns() -> list[str]:
-    """Columns the models have and the tables don't (create_all adds tables only)."""
-    inspector = inspect(db.engine)
-    return [
-        f"{table.name}.{column.name}"
-        for table in db.metadata.sorted_tables
-        for column in table.columns
-        if column.name not in {found["name"] for found in inspector.get_columns(table.name)}
-    ]
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(path):
+    """Write a consistent copy of the SQLite registry to PATH while desks keep recording
+    (on PostgreSQL it says the pg_dump command instead)."""
+    try:
+        held = database.backup(path)
+    except BackupRefused as refusal:
+        raise click.ClickException(str(refusal)) from None
+    click.echo(
+        f"Backed up {database.engine_url()} to {path}: revision {held['revision']}, "
+        f"{held['cards']:,} cards, {held['uses']:,} uses."
+    )
 
 
 @areas_cli.command("create")
@@ -295,6 +299,7 @@ def recount_statistics_command():
 
 def init_app(app):
     app.cli.add_command(init_db_command)
+    app.cli.add_command(backup_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(recount_statistics_command)
     for group in (areas_cli, sites_cli, users_cli, api_keys_cli, events_cli, cards_cli, uses_cli):

@@ -6,6 +6,7 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
@@ -21,6 +22,7 @@ db = SQLAlchemy(model_class=Base)
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+migrate = Migrate(render_as_batch=True)  # SQLite alters tables by copying them
 limiter = Limiter(get_remote_address)
 
 

@@ -1,18 +1,19 @@
 """flaskr-style fixtures: ``app``, ``client``, ``runner``, plus small factories.
 
-Each test gets an empty database: a fresh SQLite file, or, when
-TEST_DATABASE_URL is set, fresh tables in a PostgreSQL database created for
+Each test gets an empty database of the newest revision: a fresh SQLite file, or,
+when TEST_DATABASE_URL is set, emptied tables in a PostgreSQL database created for
 this run alone and dropped at the end.
 """
 
 import os
+import shutil
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from app import create_app
+from app import create_app, database
 from app.extensions import db
 from tests import factories
 
@@ -36,26 +37,62 @@ def postgres_url():
     admin.dispose()
 
 
-@pytest.fixture
-def app(tmp_path, postgres_url):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SIGNING_KEYS": [SIGNING_KEY],
-            "BASE_URL": "https://kaiku.test",
-            "SQLALCHEMY_DATABASE_URI": postgres_url or f"sqlite:///{tmp_path / 'kaiku.sqlite3'}",
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+def config(database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SIGNING_KEYS": [SIGNING_KEY],
+        "BASE_URL": "https://kaiku.test",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory, postgres_url):
+    """The schema, built once a run by the migrations as a registry would be: a SQLite
+    file that each test copies, or the PostgreSQL tables that each test empties after."""
+    url = postgres_url or f"sqlite:///{tmp_path_factory.mktemp('schema') / 'kaiku.sqlite3'}"
+    app = create_app(config(url))
     with app.app_context():
-        db.create_all()
+        database.upgrade()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app(tmp_path, migrated, postgres_url):
+    url = migrated
+    if not postgres_url:
+        copy = tmp_path / "kaiku.sqlite3"
+        shutil.copyfile(make_url(migrated).database, copy)
+        url = f"sqlite:///{copy}"
+    app = create_app(config(url))
     yield app
     with app.app_context():
         db.session.remove()
         if postgres_url:
-            db.drop_all()
+            tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+            with db.engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
+
+
+@pytest.fixture
+def blank(tmp_path, postgres_url):
+    """The URL of an empty database of this test's own."""
+    if not postgres_url:
+        yield f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+        return
+    url = make_url(postgres_url)
+    name = f"{url.database}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """The audit trail: every change an admin or issuer makes, with before and after.
 
 Entries are written in the same transaction as the change they describe, and
-never changed or deleted afterwards (a flush that tries raises).
+never changed or deleted afterwards: a flush that tries raises, and the database's
+own triggers (the baseline migration) refuse it whatever the code does.
 """
 
 import json
@@ -66,28 +67,6 @@ def entries(scope, *, actor=None, action=None, target=None, since=None, until=No
     if until:
         query = query.where(AuditEntry.at < until)
     return query
-
-
-_GUARDS = {
-    "sqlite": [
-        f"CREATE TRIGGER IF NOT EXISTS audit_entry_no_{verb} BEFORE {verb.upper()} ON audit_entry "
-        "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END"
-        for verb in ("update", "delete")
-    ],
-    "postgresql": [
-        "CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger LANGUAGE plpgsql "
-        "AS $$ BEGIN RAISE EXCEPTION 'audit entries are append-only'; END $$",
-        "CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_entry "
-        "FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only()",
-    ],
-}
-
-
-@event.listens_for(AuditEntry.__table__, "after_create")
-def _database_guard(table, connection, **_):
-    """The database itself refuses to change or delete an entry, whatever the code does."""
-    for statement in _GUARDS.get(connection.dialect.name, []):
-        connection.exec_driver_sql(statement)
 
 
 @event.listens_for(Session, "before_flush")

@@ -1,0 +1,162 @@
+"""The migrations: a registry of every release upgrades in place with every row kept.
+
+Each test makes a database of its own (a SQLite file, or a PostgreSQL database when
+TEST_DATABASE_URL is set) and runs the same commands an operator would.
+"""
+
+import gzip
+import shutil
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from app import create_app, database
+from app.extensions import db
+from tests.conftest import config
+
+FIXTURES = Path(__file__).parent / "fixtures"
+RELEASE_88B0852 = {  # made by `flask init-db` and `flask seed-demo` at commit 88b0852
+    "sqlite": FIXTURES / "kaiku-88b0852.sqlite3",
+    "postgresql": FIXTURES / "kaiku-88b0852-postgresql.sql.gz",  # pg_dump --inserts of the same
+}
+
+
+def flask(url: str, *args: str):
+    """`flask --app wsgi <args>` on the database at ``url``: the result and its output."""
+    return create_app(config(url)).test_cli_runner().invoke(args=list(args))
+
+
+def load_release_88b0852(url: str) -> None:
+    target = make_url(url)
+    if target.get_backend_name() == "sqlite":
+        shutil.copyfile(RELEASE_88B0852["sqlite"], target.database)
+        return
+    script = gzip.decompress(RELEASE_88B0852["postgresql"].read_bytes()).decode()
+    plain = target.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as connection:
+        connection.execute(script)
+
+
+def rows(url: str) -> dict[str, list]:
+    """Every row of every Kaiku table, in key order."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        inspector = inspect(connection)
+        found = {}
+        for table in sorted(set(inspector.get_table_names()) - {"alembic_version"}):
+            key = ", ".join(inspector.get_pk_constraint(table)["constrained_columns"])
+            found[table] = connection.execute(text(f'SELECT * FROM "{table}" ORDER BY {key}')).all()
+    engine.dispose()
+    return found
+
+
+def revision(url: str) -> str | None:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        current = database.current_revision(connection)
+    engine.dispose()
+    return current
+
+
+def newest() -> str:
+    app = create_app(config("sqlite://"))
+    with app.app_context():
+        return database.newest_revision()
+
+
+def refuses_to_change_audit_entries(url: str) -> bool:
+    """The database's own triggers keep the audit trail append-only."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO audit_entry (at, actor, action, target) "
+                "VALUES (CURRENT_TIMESTAMP, 'command line', 'test', 'the trail')"
+            )
+        )
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE audit_entry SET actor = 'someone else'"))
+    except Exception as error:
+        return "append-only" in str(error)
+    finally:
+        engine.dispose()
+    return False
+
+
+class TestUpgradeInPlace:
+    def test_a_registry_of_88b0852_upgrades_with_every_row_kept(self, blank):
+        load_release_88b0852(blank)
+        before = rows(blank)
+        assert len(before["use"]) == 3000 and len(before["card"]) > 400
+        assert revision(blank) is None
+
+        result = flask(blank, "db", "upgrade")
+
+        assert result.exit_code == 0, result.output
+        assert revision(blank) == newest()
+        assert rows(blank) == before
+        assert flask(blank, "db", "check").exit_code == 0
+        assert refuses_to_change_audit_entries(blank)
+
+    def test_init_db_adopts_it_too_and_then_the_registry_works(self, blank):
+        load_release_88b0852(blank)
+        assert flask(blank, "init-db").exit_code == 0
+        assert revision(blank) == newest()
+        engine = create_engine(blank)
+        with engine.connect() as connection:
+            number, uses = connection.execute(
+                text(
+                    "SELECT card.number, count(*) FROM card JOIN use ON use.card_id = card.id "
+                    "WHERE use.voided_at IS NULL GROUP BY card.number ORDER BY 2 DESC, 1 LIMIT 1"
+                )
+            ).one()
+        engine.dispose()
+        shown = flask(blank, "cards", "show", number)
+        assert shown.exit_code == 0 and f"uses:         {uses}" in shown.output, shown.output
+        monthly = rows(blank)["monthly_uses"]
+        assert flask(blank, "recount-statistics").exit_code == 0
+        assert rows(blank)["monthly_uses"] == monthly
+
+    def test_an_unversioned_database_of_another_shape_is_refused_and_left_alone(self, blank):
+        load_release_88b0852(blank)
+        engine = create_engine(blank)
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE notes (id INTEGER PRIMARY KEY)"))
+            connection.execute(text("DROP INDEX ix_use_holder"))
+        engine.dispose()
+        before = rows(blank)
+
+        result = flask(blank, "init-db")
+
+        assert result.exit_code == 1
+        assert "unexpected table notes" in result.output
+        assert "use: missing index ix_use_holder" in result.output
+        assert rows(blank) == before and revision(blank) is None
+
+
+class TestFromEmpty:
+    def test_upgrade_gives_exactly_the_models(self, blank):
+        result = flask(blank, "init-db")
+        assert result.exit_code == 0, result.output
+        assert f"revision {newest()}" in result.output
+        check = flask(blank, "db", "check")
+        assert check.exit_code == 0, check.output
+        assert refuses_to_change_audit_entries(blank)
+
+    def test_the_newest_revision_downgrades_and_upgrades_again(self, blank):
+        assert flask(blank, "init-db").exit_code == 0
+        down = flask(blank, "db", "downgrade")
+        assert down.exit_code == 0, down.output
+        assert revision(blank) != newest()
+        assert flask(blank, "db", "upgrade").exit_code == 0
+        assert revision(blank) == newest()
+        assert flask(blank, "db", "check").exit_code == 0
+
+
+def test_the_test_databases_are_migrated_too(app):
+    with app.app_context():
+        with db.engine.connect() as connection:
+            assert database.current_revision(connection) == database.newest_revision()
