@@ -31,7 +31,7 @@ accesslog = "-"
 errorlog = "-"
 # No referer, no query string: the route, the status, the size and the time taken.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
-preload_app = True  # a wrong setting stops the server at once, not each worker
+
 control_socket_disable = True  # one per user by default: several servers would collide
 
 

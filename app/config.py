@@ -44,3 +44,16 @@ def check_secrets(config) -> None:
             "SECRET_KEY and SIGNING_KEYS must be set in the environment "
             "(dev defaults are only for KAIKU_DEV=1, as `make run` sets)."
         )
+
+
+def production_warnings(config) -> list[str]:
+    """Settings that work on one process but not on a production server of several."""
+    if config.get("DEV") or config.get("TESTING"):
+        return []
+    warnings = []
+    if config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        warnings.append(
+            "RATELIMIT_STORAGE_URI is memory://: each server process counts failed logins "
+            "on its own. Set it to redis://HOST:6379 to count them together."
+        )
+    return warnings

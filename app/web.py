@@ -19,6 +19,7 @@ from .core import numbers
 from .core.exceptions import Conflict, Forbidden, KaikuError, NotFound
 from .core.qr import qr_svg
 from .extensions import db, login_manager
+from .logs import loggable_path
 from .models import User
 
 CONTENT_SECURITY_POLICY = (
@@ -238,7 +239,7 @@ def init_web(app):
 
     @app.errorhandler(Exception)
     def unexpected_error(error):
-        app.logger.exception("Unhandled error on %s", request.path)
+        app.logger.exception("Unhandled error on %s", loggable_path(request.path))
         db.session.rollback()
         if wants_json():
             return json_error(500, "internal_error", _ERROR_TITLES[500])

@@ -36,6 +36,19 @@ def test_production_starts_with_real_secrets_from_the_environment(env, tmp_path)
         assert make_token("K7Q4MZR23", 1) == make_token("K7Q4MZR23", 1, ["newest-key"])
 
 
+def test_production_warns_when_login_limits_are_counted_per_process(env, caplog):
+    env.setenv("SECRET_KEY", "a-real-secret")
+    env.setenv("SIGNING_KEYS", "a-real-signing-key")
+    env.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    create_app()
+    assert "RATELIMIT_STORAGE_URI is memory://" in caplog.text
+    caplog.clear()
+    env.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
+    app = create_app()
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379"
+    assert "memory://" not in caplog.text
+
+
 def test_dev_mode_uses_the_defaults_and_the_instance_database(env):
     env.delenv("DATABASE_URL")
     env.setenv("KAIKU_DEV", "1")

@@ -1,12 +1,15 @@
 """CSRF on every form, hashed passwords, safe headers, no stack traces."""
 
 import re
+import uuid
 
 import pytest
 
+from app import create_app
 from app.extensions import db
 from app.models import Card, Use, User
 from tests import factories
+from tests.conftest import config
 
 
 @pytest.fixture
@@ -106,6 +109,36 @@ def test_login_is_locked_after_repeated_failures_per_account(app, world):
     other_address = app.test_client()
     response = other_address.post("/login", data=wrong, environ_base={"REMOTE_ADDR": "10.9.9.9"})
     assert response.status_code == 429  # the account is locked, wherever the guesses come from
+
+
+def test_servers_sharing_redis_count_failed_logins_together(app, world):
+    """Two servers (apps) behind one proxy: the guesses sent to each add up."""
+    redis = pytest.importorskip("redis")
+    store = redis.Redis(host="127.0.0.1", port=6379, socket_timeout=1)
+    try:
+        store.ping()
+    except redis.RedisError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    factories.user("desk@theatre.fi", "venue", world.venue)
+    db.session.commit()
+    shared = {
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
+        "RATELIMIT_KEY_PREFIX": f"kaiku-test-{uuid.uuid4().hex}",
+    }
+    servers = [
+        create_app({**config(app.config["SQLALCHEMY_DATABASE_URI"]), **shared}) for _ in "ab"
+    ]
+    wrong = {"email": "desk@theatre.fi", "password": "not the password"}
+    statuses = [
+        servers[n % 2].test_client().post("/login", data=wrong).status_code for n in range(5)
+    ]
+    assert statuses == [422] * 5
+    for server in servers:
+        right = {**wrong, "password": factories.PASSWORD}
+        assert server.test_client().post("/login", data=right).status_code == 429
+        with server.app_context():
+            db.engine.dispose()
+    store.delete(*store.scan_iter(f"*{shared['RATELIMIT_KEY_PREFIX']}*"))
 
 
 def test_login_is_locked_per_address_across_accounts(app, world):

@@ -1,0 +1,33 @@
+"""Health checks for load balancers and orchestrators: no login, no personal data,
+no rate limit, nothing written."""
+
+from flask import Blueprint, jsonify
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import database
+from ..extensions import db, limiter
+
+bp = Blueprint("health", __name__)
+limiter.exempt(bp)
+
+
+@bp.get("/healthz")
+def healthz():
+    """The process answers. Touches nothing else, so it stays up while the database is down."""
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+def readyz():
+    """The database answers and has the newest revision: this server may take traffic."""
+    newest = database.newest_revision()
+    try:
+        with db.engine.connect() as connection:
+            connection.execution_options(read_only=True)  # SQLite: no write lock
+            current = database.current_revision(connection)
+    except SQLAlchemyError:
+        return jsonify(status="unavailable", database="unreachable"), 503
+    if current != newest:
+        body = {"database": "not upgraded", "revision": current, "newest": newest}
+        return jsonify(status="unavailable", **body), 503
+    return jsonify(status="ok", database="ok", revision=current)
