@@ -44,12 +44,14 @@ test: install chromium
 	$(BIN)/pytest
 
 ## Speed figures (not tests): the desk scanner and the phone card in headless Chromium, printing,
-## and the statistics on 5 years of data (SQLite, and PostgreSQL at 127.0.0.1 when it answers).
+## the statistics on 5 years of data, and recording uses under load through gunicorn (SQLite, and
+## PostgreSQL at 127.0.0.1 when it answers).
 bench: install chromium
 	$(BIN)/python bench/desk_scan.py
 	$(BIN)/python bench/card_page.py
 	$(BIN)/python bench/print_cards.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/load.py
 
 ## Start the demo database afresh (after the models changed, for instance).
 reset-db:
