@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from desk_scan import Transfer, bench_app  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from app import database  # noqa: E402
 from app.extensions import db  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.browser.harness import launch_chromium, serve  # noqa: E402
@@ -29,7 +30,7 @@ def main():
     with tempfile.TemporaryDirectory() as folder:
         app = bench_app(folder)
         with app.test_request_context():
-            db.create_all()
+            database.upgrade()
             path = "/k/" + factories.world().url.rsplit("/k/", 1)[1]
             db.session.remove()
         with serve(app) as base_url, sync_playwright() as playwright:

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from app import create_app  # noqa: E402
+from app import create_app, database  # noqa: E402
 from app.extensions import db  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.browser.harness import launch_chromium, log_in, scene, serve, write_y4m  # noqa: E402
@@ -44,7 +44,7 @@ def bench_app(folder: Path):
 def build_registry(app, count: int) -> list[str]:
     """A venue with a desk user and ``count`` active cards; their QR URLs."""
     with app.test_request_context():
-        db.create_all()
+        database.upgrade()
         world = factories.world()
         factories.user("desk@theatre.fi", "venue", world.venue)
         urls = [

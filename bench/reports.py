@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
-from app import create_app  # noqa: E402
+from app import create_app, database  # noqa: E402
 from app.core import accounts  # noqa: E402
 from app.core.clock import local_today  # noqa: E402
 from app.demo import DEMO_PASSWORD, seed_demo  # noqa: E402
@@ -74,7 +74,7 @@ def postgres(name: str, fresh: bool) -> str:
 
 def seed(app, scale: float) -> None:
     with app.app_context():
-        db.create_all()
+        database.upgrade()
         if db.session.scalar(select(func.count()).select_from(Use)) > 100_000:
             print("  (reusing the data already in the database)")
         else:
@@ -176,9 +176,9 @@ def main() -> None:
     parser.add_argument("--sqlite-file")
     parser.add_argument("--fresh", action="store_true", help="seed PostgreSQL afresh")
     options = parser.parse_args()
-    for database in options.database:
+    for engine in options.database:
         with tempfile.TemporaryDirectory() as folder:
-            if database == "sqlite":
+            if engine == "sqlite":
                 path = options.sqlite_file or Path(folder) / "reports.sqlite3"
                 uri = f"sqlite:///{path}"
             else:
@@ -187,10 +187,10 @@ def main() -> None:
                 except OperationalError as error:
                     print(f"postgresql: skipped, no server ({error.orig})")
                     continue
-            print(f"{database}: {uri}")
+            print(f"{engine}: {uri}")
             app = app_for(uri)
             seed(app, options.scale)
-            bench(app, database)
+            bench(app, engine)
             with app.app_context():
                 db.engine.dispose()
     print(f"\n(run on {date.today()}; goals: dashboards < 1 s, national CSV < 10 s)")
