@@ -19,6 +19,8 @@ ACCESS = {
     "cardholder.service_worker": ANYONE,
     "public.accessibility": ANYONE,
     "public.privacy": ANYONE,
+    "health.healthz": ANYONE,
+    "health.readyz": ANYONE,
     "auth.login": ANYONE,
     "auth.reset": ANYONE,
     "auth.logout": STAFF,
