@@ -5,6 +5,7 @@ import sys
 import uuid
 
 import click
+from alembic.util import CommandError
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
@@ -47,7 +48,7 @@ def init_db_command():
     """Create the database, or upgrade it to the newest revision (safe to run again)."""
     try:
         database.upgrade()
-    except SchemaMismatch as error:
+    except (SchemaMismatch, CommandError) as error:  # CommandError: a revision this code lacks
         raise click.ClickException(str(error)) from None
     click.echo(f"Database ready at revision {database.newest_revision()}: {database.engine_url()}")
 

@@ -41,12 +41,19 @@ def downgrade(revision: str) -> None:
 
 def newest_revision() -> str:
     """The head revision of migrations/ (read once: it changes only with a new release)."""
-    return _head(current_app.extensions["migrate"].directory)
+    return _revisions(current_app.extensions["migrate"].directory)[0]
+
+
+def knows_revision(revision: str) -> bool:
+    """Whether this code has ``revision`` (a database upgraded by a newer release has not)."""
+    return revision in _revisions(current_app.extensions["migrate"].directory)
 
 
 @cache
-def _head(directory: str) -> str:
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+def _revisions(directory: str) -> tuple[str, ...]:
+    """Every revision id, newest first."""
+    script = ScriptDirectory.from_config(_alembic_config())
+    return tuple(step.revision for step in script.walk_revisions())
 
 
 def current_revision(connection) -> str | None:

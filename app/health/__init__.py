@@ -28,6 +28,8 @@ def readyz():
     except SQLAlchemyError:
         return jsonify(status="unavailable", database="unreachable"), 503
     if current != newest:
-        body = {"database": "not upgraded", "revision": current, "newest": newest}
+        behind = current is None or database.knows_revision(current)
+        state = "not upgraded" if behind else "upgraded by a newer release"
+        body = {"database": state, "revision": current, "newest": newest}
         return jsonify(status="unavailable", **body), 503
     return jsonify(status="ok", database="ok", revision=current)

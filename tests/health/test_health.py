@@ -1,5 +1,7 @@
 """/healthz and /readyz: for load balancers, without login, cookies or personal data."""
 
+from sqlalchemy import text
+
 from app import create_app, database
 from app.extensions import db
 from tests.conftest import config
@@ -42,3 +44,15 @@ def test_readyz_says_when_the_database_does_not_answer(tmp_path):
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "unavailable", "database": "unreachable"}
+
+
+def test_readyz_says_when_a_newer_release_upgraded_the_database(blank):
+    app = create_app(config(blank))
+    with app.app_context():
+        database.upgrade()
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = 'f00d'"))
+        db.engine.dispose()
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "upgraded by a newer release"

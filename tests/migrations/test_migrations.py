@@ -160,3 +160,14 @@ def test_the_test_databases_are_migrated_too(app):
     with app.app_context():
         with db.engine.connect() as connection:
             assert database.current_revision(connection) == database.newest_revision()
+
+
+def test_init_db_refuses_a_database_of_a_newer_release(blank):
+    assert flask(blank, "init-db").exit_code == 0
+    engine = create_engine(blank)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'f00d'"))
+    engine.dispose()
+    result = flask(blank, "init-db")
+    assert result.exit_code == 1 and "f00d" in result.output
+    assert "Traceback" not in result.output
