@@ -196,15 +196,16 @@ def bearer(key: str) -> dict:
     return {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
 
 
-def run_server(settings, folder, registry: Registry, workers, threads, sizes) -> dict:
-    """One server: warm up, then each client count for both endpoints, then the race."""
-    phases, expected = {}, {}
+def run_server(settings, folder, registry: Registry, workers, threads, sizes, race=True) -> dict:
+    """One server: warm up, then each client count (``sizes``: requests for each) for both
+    endpoints, then the race."""
+    phases, expected, race_codes = {}, {}, []
     with serve(settings, folder, workers=workers, threads=threads) as server:
         warm = split(registry.codes, 4, 40)
         warmed = drive(server, "warm-up", uses(warm, "warm"), bearer(registry.keys["warm"]))
         expected["warm"] = warmed.created
         drive(server, "warm-up", [[("GET", "/healthz", None)] * 10] * 4, {})
-        for clients in CLIENTS:
+        for clients in sizes:
             venue = f"load-{clients}"
             plans = uses(split(registry.codes, clients, sizes[clients]), venue)
             phase = drive(server, USES, plans, bearer(registry.keys[venue]))
@@ -218,25 +219,31 @@ def run_server(settings, folder, registry: Registry, workers, threads, sizes) ->
             phases[clients] = (phase, health)
             print(phase.row())
             print(health.row())
-        race_codes = registry.codes[:RACE_ROUNDS]
-        plans = [
-            [
-                ("POST", "/api/v1/uses", json.dumps({"code": code, "nonce": f"race-{r}-{c}"}))
-                for r, code in enumerate(race_codes)
-            ]
-            for c in range(RACERS)
-        ]
-        race = drive(server, "race", plans, bearer(registry.keys["race"]), rounds=True)
-        expected["race"] = race.created
-        print(
-            f"  race: {RACE_ROUNDS} rounds of {RACERS} clients on one card: "
-            f"{race.statuses[201]} x 201, "
-            + ", ".join(f"{n} x 409 {status}" for status, n in race.refusals.items())
-            + f", {race.errors} 5xx; p50 {race.percentile(0.5):.1f} ms, "
-            f"p95 {race.percentile(0.95):.1f} ms, p99 {race.percentile(0.99):.1f} ms"
-        )
+        if race:
+            race_codes = registry.codes[:RACE_ROUNDS]
+            racing(server, registry, race_codes, expected)
     print("  " + check(settings.database_url, expected, race_codes))
-    return {"phases": phases, "race": race}
+    return phases
+
+
+def racing(server, registry: Registry, race_codes: list[str], expected: dict) -> None:
+    """Rounds of clients all sending a use of one card at once: one of them gets it."""
+    plans = [
+        [
+            ("POST", "/api/v1/uses", json.dumps({"code": code, "nonce": f"race-{r}-{c}"}))
+            for r, code in enumerate(race_codes)
+        ]
+        for c in range(RACERS)
+    ]
+    race = drive(server, "race", plans, bearer(registry.keys["race"]), rounds=True)
+    expected["race"] = race.created
+    refused = ", ".join(f"{n} x 409 {status}" for status, n in race.refusals.items())
+    print(
+        f"  race: {len(race_codes)} rounds of {RACERS} clients on one card: "
+        f"{race.statuses[201]} x 201, {refused}, {race.errors} 5xx; "
+        f"p50 {race.percentile(0.5):.1f} ms, p95 {race.percentile(0.95):.1f} ms, "
+        f"p99 {race.percentile(0.99):.1f} ms"
+    )
 
 
 def check(url: str, expected: dict, race_codes: list[str]) -> str:
@@ -284,8 +291,8 @@ def summary(results: dict) -> None:
         "| /healthz req/s | p50 / p95 / p99 ms | CPU ms/req | 5xx |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for (database, server), run in results.items():
-        for clients, (use, health) in run["phases"].items():
+    for (database, server), phases in results.items():
+        for clients, (use, health) in phases.items():
             cells = [database, server, str(clients)]
             for phase in (use, health):
                 cells += [
@@ -302,9 +309,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a short run (fewer requests)")
     parser.add_argument("--database", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--server", nargs="+", default=list(SERVERS), choices=list(SERVERS))
+    parser.add_argument("--clients", nargs="+", type=int, default=CLIENTS, choices=CLIENTS)
+    parser.add_argument("--no-race", action="store_true", help="leave the racing clients out")
     args = parser.parse_args()
     scale = 5 if args.quick else 1
     sizes = {1: 400 // scale, 8: 2400 // scale, 16: 2400 // scale}
+    sizes = {clients: sizes[clients] for clients in args.clients}
     databases = list(args.database)
     if "postgresql" in databases and not postgres_answers():
         print("PostgreSQL does not answer at 127.0.0.1:5432: SQLite only.")
@@ -334,7 +344,7 @@ def main() -> None:
                         )
                         print(HEADER)
                         results[database, name] = run_server(
-                            settings, folder, registry, workers, threads, sizes
+                            settings, folder, registry, workers, threads, sizes, not args.no_race
                         )
     summary(results)
 

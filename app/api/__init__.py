@@ -18,7 +18,7 @@ from ..core.exceptions import (
     KaikuError,
     NotFound,
 )
-from ..extensions import csrf
+from ..extensions import csrf, db
 from ..web import json_error
 from .serialise import use_json, verdict_json
 
@@ -41,6 +41,7 @@ _ERRORS = (
 
 @bp.before_request
 def authenticate():
+    _read_first()
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         key = authenticate_key(header[7:].strip())
@@ -55,6 +56,15 @@ def authenticate():
         return json_error(403, "forbidden", _l("Only a venue can verify cards and record uses."))
     if g.user is not None and current_app.config["WTF_CSRF_ENABLED"]:
         csrf.protect()  # a browser session must send X-CSRFToken
+
+
+def _read_first():
+    """Begin the request's transaction as one that only reads (the key, the nonce): on
+    SQLite it then takes no write lock (BEGIN, not BEGIN IMMEDIATE; see extensions.py),
+    and recording or undoing a use starts the transaction that writes itself
+    (checkin._start_writing), so that workers check keys while another one records."""
+    if not db.session().in_transaction():
+        db.session.connection(execution_options={"read_only": True})
 
 
 def _unauthorised(message):

@@ -7,7 +7,8 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -28,6 +29,11 @@ from .validation import (
 API_KEY_PREFIX = "kaiku_"
 RESET_LINK_DAYS = 3
 _LAST_USED_RESOLUTION = timedelta(minutes=1)  # don't write on every request
+_LIVE_KEY = (  # with its site, which every caller asks for next; built once (see checkin.py)
+    select(ApiKey)
+    .options(joinedload(ApiKey.site))
+    .where(ApiKey.key_hash == bindparam("hash"), ApiKey.revoked_at.is_(None))
+)
 
 
 def _unique(model, column, value, field: str):
@@ -267,12 +273,11 @@ def revoke_api_key(key: ApiKey, actor: User | None = None) -> ApiKey:
 def authenticate_key(raw) -> ApiKey | None:
     if not isinstance(raw, str) or not raw.startswith(API_KEY_PREFIX) or len(raw) > 200:
         return None
-    key = db.session.scalar(
-        select(ApiKey).where(ApiKey.key_hash == _hash_key(raw), ApiKey.revoked_at.is_(None))
-    )
+    key = db.session.scalar(_LIVE_KEY, {"hash": _hash_key(raw)})
     if key is not None:
         now = utcnow()
         if key.last_used_at is None or now - key.last_used_at > _LAST_USED_RESOLUTION:
+            db.session.commit()  # the API reads in a transaction of its own: end it first
             key.last_used_at = now
             db.session.commit()
     return key

@@ -1,7 +1,9 @@
 """Running figures kept in step with every use a desk records or undoes, so that
 statistics over years read a few rows instead of every use (see app/core/stats.py)."""
 
-from sqlalchemy import Date, cast, delete, func, insert, select, text, update
+from functools import cache
+
+from sqlalchemy import Date, bindparam, cast, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -9,27 +11,22 @@ from ..models import Card, MonthlyUses, Use
 
 _UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 _MONTH_KEY = ("venue_id", "category", "home_area_id", "month")
+_MONTH_COLUMNS = (*_MONTH_KEY, "adults", "children")
 
 
 def count_use(use: Use, change: int) -> None:
     """Add a use just recorded (``change`` +1) or take one just undone (-1) off its
     month's totals, and keep when its holder first used a card."""
-    upsert = _UPSERT[_dialect()](MonthlyUses).values(
-        venue_id=use.venue_id,
-        category=use.category,
-        home_area_id=use.home_area_id,
-        month=use.day.replace(day=1),
-        adults=change * use.adults,
-        children=change * use.children,
-    )
     db.session.execute(
-        upsert.on_conflict_do_update(
-            index_elements=_MONTH_KEY,
-            set_={
-                "adults": MonthlyUses.adults + upsert.excluded.adults,
-                "children": MonthlyUses.children + upsert.excluded.children,
-            },
-        )
+        _add_to_month(_dialect()),
+        {
+            "venue_id": use.venue_id,
+            "category": use.category,
+            "home_area_id": use.home_area_id,
+            "month": use.day.replace(day=1),
+            "adults": change * use.adults,
+            "children": change * use.children,
+        },
     )
     holder = db.session.get(Card, use.first_card_id)
     if change > 0:
@@ -40,6 +37,21 @@ def count_use(use: Use, change: int) -> None:
                 Use.first_card_id == holder.id, Use.voided_at.is_(None), Use.id != use.id
             )
         )
+
+
+@cache
+def _add_to_month(dialect: str):
+    """INSERT ... ON CONFLICT DO UPDATE adding to a month's totals. Built once: building
+    it took longer than running it."""
+    table = MonthlyUses.__table__
+    upsert = _UPSERT[dialect](table).values({name: bindparam(name) for name in _MONTH_COLUMNS})
+    return upsert.on_conflict_do_update(
+        index_elements=_MONTH_KEY,
+        set_={
+            "adults": table.c.adults + upsert.excluded.adults,
+            "children": table.c.children + upsert.excluded.children,
+        },
+    )
 
 
 def recount() -> int:
@@ -54,7 +66,7 @@ def recount() -> int:
     db.session.execute(delete(MonthlyUses))
     db.session.execute(
         insert(MonthlyUses).from_select(
-            [*_MONTH_KEY, "adults", "children"],
+            list(_MONTH_COLUMNS),
             select(*by, func.count(), func.sum(Use.children))
             .where(Use.voided_at.is_(None))
             .group_by(*by),
