@@ -277,7 +277,7 @@ def authenticate_key(raw) -> ApiKey | None:
     if key is not None:
         now = utcnow()
         if key.last_used_at is None or now - key.last_used_at > _LAST_USED_RESOLUTION:
-            db.session.commit()  # the API reads in a transaction of its own: end it first
+            db.session.commit()  # a read-only transaction (the API's) can't write: end it
             key.last_used_at = now
             db.session.commit()
     return key

@@ -276,9 +276,9 @@ def record_use(
             _l("At most %(n)d children on this card.", n=verdict.allowance.children), "children"
         )
     now = utcnow()
-    # The use names its rows by id, and is handed the card, venue and event below as
-    # already loaded: the flush then writes one row instead of working through four
-    # relationships (it was a third of the time a use took).
+    # The use names its rows by id and is handed the card, venue and event below as
+    # already loaded: the flush then writes the one row without working through four
+    # relationships.
     use = Use(
         card_id=card.id,
         venue_id=venue.id,
@@ -343,9 +343,9 @@ def _start_writing() -> None:
 
 
 def _commit_as_is() -> None:
-    """Commit, and keep what the session holds as it is instead of expiring it all: the
-    rows were read in this transaction (the cards under lock) and written here, so the
-    answer needn't read them again (on SQLite that would take the write lock again)."""
+    """Commit, and keep what the session holds as it is instead of expiring it all: it
+    is what this transaction read (the cards under lock) and wrote, so nothing needs
+    reading again for the answer (on SQLite that would take the write lock again)."""
     session = db.session()
     keep, session.expire_on_commit = session.expire_on_commit, False
     try:
