@@ -13,8 +13,9 @@ from datetime import timedelta
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
@@ -50,6 +51,7 @@ _ACTIVE_USE = select(Use).where(
 _ACTIVE_USE_AT_EVENT = _ACTIVE_USE.where(Use.event_id == bindparam("event")).limit(1)
 _ACTIVE_USE_TODAY = _ACTIVE_USE.where(Use.event_id.is_(None), Use.day == bindparam("day")).limit(1)
 _USE_BY_NONCE = select(Use).where(Use.nonce == bindparam("nonce"))
+_INSERT_USE = insert(Use.__table__).returning(Use.__table__.c.id)
 
 
 @dataclass(frozen=True)
@@ -276,10 +278,7 @@ def record_use(
             _l("At most %(n)d children on this card.", n=verdict.allowance.children), "children"
         )
     now = utcnow()
-    # The use names its rows by id and is handed the card, venue and event below as
-    # already loaded: the flush then writes the one row without working through four
-    # relationships.
-    use = Use(
+    row = dict(
         card_id=card.id,
         venue_id=venue.id,
         event_id=event.id if event else None,
@@ -298,11 +297,8 @@ def record_use(
         nonce=nonce,
         voided_at=None,
     )
-    db.session.add(use)
     try:
-        db.session.flush()
-        for name, value in (("card", card), ("venue", venue), ("event", event)):
-            set_committed_value(use, name, value)
+        use = _insert_use(row, card=card, venue=venue, event=event)
         tallies.count_use(use, +1)
         _commit_as_is()
     except IntegrityError:
@@ -316,6 +312,20 @@ def record_use(
             raise CardNotUsable(verdict) from None
         raise
     return use, True
+
+
+def _insert_use(row: dict, **loaded) -> Use:
+    """Write the use's row with one INSERT, and give the session the Use as that row now
+    is, with its card, venue and event as already loaded. (A flush of a new Use writes
+    the same row, but works through the relationships of every class involved first:
+    that, and the same for the card's first use in tallies.py, was about a quarter of the
+    server's time per use.)"""
+    use = Use(id=db.session.execute(_INSERT_USE, row).scalar_one(), **row)
+    make_transient_to_detached(use)  # as if just read: nothing left to write
+    db.session.add(use)
+    for name, value in loaded.items():
+        set_committed_value(use, name, value)
+    return use
 
 
 def _lock_holder(card: Card) -> None:

@@ -5,6 +5,7 @@ from functools import cache
 
 from sqlalchemy import Date, bindparam, cast, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Card, MonthlyUses, Use
@@ -30,13 +31,26 @@ def count_use(use: Use, change: int) -> None:
     )
     holder = db.session.get(Card, use.first_card_id)
     if change > 0:
-        holder.first_used_at = holder.first_used_at or use.recorded_at
+        first_use = holder.first_used_at or use.recorded_at
     else:
-        holder.first_used_at = db.session.scalar(
+        first_use = db.session.scalar(
             select(func.min(Use.recorded_at)).where(
                 Use.first_card_id == holder.id, Use.voided_at.is_(None), Use.id != use.id
             )
         )
+    if first_use != holder.first_used_at:
+        # One UPDATE, and the card told it holds the value now (as if just read): a flush
+        # of the card would work through the relationships of every class involved first.
+        db.session.execute(_SET_FIRST_USE, {"card": holder.id, "first_use": first_use})
+        set_committed_value(holder, "first_used_at", first_use)
+
+
+_CARDS = Card.__table__
+_SET_FIRST_USE = (
+    update(_CARDS)
+    .where(_CARDS.c.id == bindparam("card"))
+    .values(first_used_at=bindparam("first_use"))
+)
 
 
 @cache
