@@ -1,7 +1,8 @@
 """Read QR codes back the way a phone would, to prove that what we draw really scans.
 
-Like the desk's scanner, only QR codes: a reader of every format finds, now and then, an
-ITF bar code (a few digits) in the bars of a QR's rows (about one card QR in 1,000)."""
+Only the kind of QR code the cards carry (model 2): a reader of every format finds, now
+and then, an ITF bar code in the bars of a QR's rows, or a Micro QR code in a corner of a
+QR on a page of many (a few digits, about once in 1,000 card QRs, whatever the encoder)."""
 
 import re
 
@@ -9,7 +10,7 @@ import pypdfium2
 import zxingcpp
 from PIL import Image
 
-QR = zxingcpp.BarcodeFormat.QRCode
+QR = zxingcpp.BarcodeFormat.QRCodeModel2
 
 
 def decode_pdf(data: bytes, dpi: int = 300) -> list[str]:
