@@ -7,14 +7,15 @@ at 127.0.0.1:5432) and each server (gunicorn.conf.py with 2 sync workers, then 2
 10 rounds of 16 clients racing for one card. Prints requests per second, latency
 percentiles, the server's CPU time per request (its workers' utime + stime from /proc,
 before and after; the database server's own CPU is not in it) and the clients' (to show
-they cost little next to it), and the 5xx answers; then checks that the database holds
-exactly the uses that got 201 and one use per raced card. Figures are printed, never
-asserted.
+they cost little next to it), and the 5xx answers (and connections that broke); then
+checks that the database holds exactly the uses that got 201 and one use per raced card.
+Figures are printed, never asserted.
 
 Each client is a process of its own with one keep-alive connection (sync workers close it
 after each answer, so there it connects for each request), released together.
 
 Usage: .venv/bin/python bench/load.py [--quick] [--database sqlite postgresql]
+       [--server "sync 2" "gthread 2x4"] [--clients 1 8 16] [--no-race]
 """
 
 import argparse
