@@ -22,7 +22,7 @@ from ..extensions import db
 from ..models import CATEGORIES, ApiKey, Card, Event, Site, Use, User
 from . import numbers, tallies
 from .clock import local_day, local_today, utcnow
-from .exceptions import CardNotUsable, Conflict, InvalidInput, NotFound
+from .exceptions import CardNotUsable, Conflict, InvalidInput, KaikuError, NotFound
 from .tokens import BadToken, read_token
 from .validation import check_choice, check_flag, check_int, check_nonce
 
@@ -256,27 +256,23 @@ def record_use(
     assistant = check_flag("assistant", assistant)
     category = check_choice("category", category or venue.category, CATEGORIES)
     request = dict(code=code, children=children, assistant=assistant, event_id=event_id)
-    earlier = _replay(nonce, venue, request)
-    if earlier is not None:
-        return earlier, False
+    # A retry (same nonce) is answered from the use it recorded wherever this one can't be
+    # recorded, which is every time: the card was used, or the nonce is taken. Not asked
+    # up front, where all but a few requests would pay a query for it.
     _start_writing()
     event = find_event(venue, event_id, lock=True)
     card, typed, problem = identify(code, lock=True)  # racing desks queue here
     if problem:
-        raise CardNotUsable(Verdict("invalid", typed=typed, reason=problem, event=event))
-    _lock_first_card(card)
-    verdict = judge(card, venue, event, typed)
-    if verdict.status != "valid":
-        earlier = _replay(nonce, venue, request)  # a twin request may have won while we waited
+        verdict = Verdict("invalid", typed=typed, reason=problem, event=event)
+    else:
+        _lock_first_card(card)
+        verdict = judge(card, venue, event, typed)
+    refusal = _refusal(verdict, category, children)
+    if refusal is not None:
+        earlier = _replay(nonce, venue, request)  # a retry, or a twin that won while we waited
         if earlier is not None:
             return earlier, False
-        raise CardNotUsable(verdict)
-    if category == "education" and children:
-        raise InvalidInput(_l("A course place covers the holder only: no children."), "children")
-    if children > verdict.allowance.children:
-        raise InvalidInput(
-            _l("At most %(n)d children on this card.", n=verdict.allowance.children), "children"
-        )
+        raise refusal
     now = utcnow()
     row = dict(
         card_id=card.id,
@@ -312,6 +308,19 @@ def record_use(
             raise CardNotUsable(verdict) from None
         raise
     return use, True
+
+
+def _refusal(verdict: Verdict, category: str, children: int) -> KaikuError | None:
+    """Why this use can't be recorded, or None."""
+    if verdict.status != "valid":
+        return CardNotUsable(verdict)
+    if category == "education" and children:
+        return InvalidInput(_l("A course place covers the holder only: no children."), "children")
+    if children > verdict.allowance.children:
+        return InvalidInput(
+            _l("At most %(n)d children on this card.", n=verdict.allowance.children), "children"
+        )
+    return None
 
 
 def _insert_use(row: dict, **loaded) -> Use:
