@@ -19,7 +19,7 @@ translations: $(BIN)/flask
 
 ## Re-extract the catalogue after changing user-facing strings, then translate the .po files.
 messages: $(BIN)/flask
-	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k _ln:1,2 -o translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations
 
 run: install

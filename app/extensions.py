@@ -3,8 +3,6 @@
 import sqlite3
 
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -12,6 +10,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from .core.attempts import Attempts
 
 
 class Base(DeclarativeBase):
@@ -23,7 +23,7 @@ babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 migrate = Migrate(render_as_batch=True)  # SQLite alters tables by copying them
-limiter = Limiter(get_remote_address)
+attempts = Attempts()  # login attempts, counted in RATELIMIT_STORAGE_URI
 
 
 @event.listens_for(Engine, "connect")

@@ -171,9 +171,10 @@ def init_web(app):
 
     @app.before_request
     def fresh_request_state():
-        """Each request picks its own user and language, even when it shares an
-        application context with an earlier one (as the tests' requests do)."""
+        """Each request picks its own user, CSRF token and language, even when it shares
+        an application context with an earlier one (as the tests' requests do)."""
         g.pop("_login_user", None)
+        g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
         refresh()
         values = [*request.args.values(), *request.form.values()]
         if any("\x00" in value for value in values):
@@ -211,8 +212,11 @@ def init_web(app):
         response.headers.setdefault("X-Frame-Options", "DENY")
         if app.config["BASE_URL"].startswith("https://"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if request.endpoint != "static" and current_user.is_authenticated:
-            # Card numbers and uses must not linger in a shared phone's history.
+        if request.blueprint == "api" or (
+            request.endpoint != "static" and current_user.is_authenticated
+        ):
+            # Card numbers and uses must not linger in a shared phone's history, nor in a
+            # cache between a venue's system and us (asked first: no user to load for a key).
             response.headers["Cache-Control"] = "no-store"
         return response
 

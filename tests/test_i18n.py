@@ -12,7 +12,15 @@ from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
 METHODS = [("app/**.py", "python"), ("templates/**.html", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "_l": None,
+    "lazy_gettext": None,
+    "ngettext": (1, 2),
+    "_ln": (1, 2),
+    "lazy_ngettext": (1, 2),
+}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
@@ -35,9 +43,14 @@ def test_every_string_in_the_code_is_translated(language):
     assert missing == [], "run `make messages` and translate these"
     for message in catalogue:
         if message.id:
-            assert sorted(PLACEHOLDER.findall(message.id)) == sorted(
-                PLACEHOLDER.findall(message.string)
-            ), message.id
+            forms = message.string if message.pluralizable else (message.string,)
+            for form in forms:
+                assert sorted(placeholders(message.id)) == sorted(PLACEHOLDER.findall(form))
+
+
+def placeholders(message_id) -> list[str]:
+    """A message's placeholders (a plural message's: those of its plural form)."""
+    return PLACEHOLDER.findall(message_id if isinstance(message_id, str) else message_id[-1])
 
 
 def test_finnish_is_the_default(client):

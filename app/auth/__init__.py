@@ -1,21 +1,17 @@
 """Staff log in with e-mail and password. Cardholders never log in.
 
-Failed logins are limited per account and per address (Flask-Limiter; set
-RATELIMIT_STORAGE_URI=redis://... when several server processes share the work).
+Attempts are counted before the password is checked (core/attempts.py).
 """
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core import accounts
-from ..core.exceptions import InvalidInput, KaikuError
-from ..extensions import limiter
+from ..core.exceptions import InvalidInput, KaikuError, TooManyAttempts
 from ..web import form_errors, local_target
 
 bp = Blueprint("auth", __name__)
-FAILED_LOGINS_PER_ACCOUNT = "5 per 15 minutes"
-FAILED_LOGINS_PER_ADDRESS = "20 per 15 minutes"
 
 
 def home_for(user) -> str:
@@ -23,29 +19,27 @@ def home_for(user) -> str:
     return url_for({"venue": "desk.index", "issuer": "issuer.index"}.get(user.role, "admin.index"))
 
 
-def _account() -> str:
-    return "account:" + str(request.form.get("email", "")).strip().lower()
-
-
-def _failed(response) -> bool:
-    return response.status_code != 302
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(FAILED_LOGINS_PER_ACCOUNT, key_func=_account, methods=["POST"], deduct_when=_failed)
-@limiter.limit(FAILED_LOGINS_PER_ADDRESS, methods=["POST"], deduct_when=_failed)
 def login():
     if request.method == "GET" and current_user.is_authenticated:
         return redirect(home_for(current_user))
-    error = None
+    error, status = None, 200
     if request.method == "POST":
-        user = accounts.authenticate_user(request.form.get("email"), request.form.get("password"))
-        if user is not None:
-            login_user(user)
-            return redirect(local_target(home_for(user)))
-        error = _l("The e-mail or password is wrong.")
+        try:
+            user = accounts.log_in(
+                request.form.get("email"), request.form.get("password"), request.remote_addr
+            )
+        except TooManyAttempts as refusal:
+            error, status = refusal.message, 429
+        else:
+            if user is not None:
+                target = local_target(home_for(user))
+                session.clear()  # nothing from before the login (its CSRF token) carries over
+                login_user(user)
+                return redirect(target)
+            error, status = _l("The e-mail or password is wrong."), 422
     email = request.form.get("email") or request.args.get("email", "")
-    return render_template("auth/login.html", error=error, email=email), (422 if error else 200)
+    return render_template("auth/login.html", error=error, email=email), status
 
 
 @bp.post("/logout")

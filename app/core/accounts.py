@@ -1,21 +1,24 @@
 """Areas, sites, staff accounts, API keys and events."""
 
 import hashlib
+import math
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
+from ..extensions import attempts, db
 from ..models import CATEGORIES, ROLES, SITE_KINDS, ApiKey, Area, Event, Site, User
 from . import audit
 from .clock import utcnow
-from .exceptions import Conflict, InvalidInput, NotFound
+from .exceptions import Conflict, InvalidInput, NotFound, TooManyAttempts
 from .validation import (
     check_choice,
     check_date,
@@ -204,13 +207,45 @@ def _reset_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="kaiku.password-reset")
 
 
+def log_in(email, password, address: str | None) -> User | None:
+    """The user these credentials open, or None. The attempt is counted first (see
+    core/attempts.py): past the limit, TooManyAttempts, and the password is not checked."""
+    account = email.strip().lower() if isinstance(email, str) else ""
+    wait = attempts.take(account, address or "")
+    if wait:
+        minutes = math.ceil(wait / 60)
+        raise TooManyAttempts(
+            _ln(
+                "Too many login attempts. Try again in %(num)d minute.",
+                "Too many login attempts. Try again in %(num)d minutes.",
+                minutes,
+            ),
+            wait,
+        )
+    user = authenticate_user(email, password)
+    if user is not None:
+        attempts.forget(account, address or "")
+    return user
+
+
 def authenticate_user(email, password) -> User | None:
+    """The active user with this e-mail and password. Every answer costs one password
+    hash, so that the time taken doesn't tell which e-mails have accounts."""
     if not isinstance(email, str) or not isinstance(password, str):
         return None
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or not check_password_hash(user.password_hash, password) or not user.active:
+    if user is None:
+        check_password_hash(_unknown_user_hash(), password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
         return None
     return user
+
+
+@cache
+def _unknown_user_hash() -> str:
+    """A hash made the way real ones are, to check passwords for e-mails that have none."""
+    return generate_password_hash(secrets.token_hex(16))
 
 
 def set_active(user: User, active: bool, actor: User | None = None) -> User:

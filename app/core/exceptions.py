@@ -33,3 +33,11 @@ class CardNotUsable(Conflict):
     def __init__(self, verdict):
         super().__init__(verdict.message(), field="code")
         self.verdict = verdict
+
+
+class TooManyAttempts(KaikuError):
+    """Too many login attempts from one place: wait ``retry_after`` seconds."""
+
+    def __init__(self, message, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after

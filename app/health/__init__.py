@@ -5,10 +5,9 @@ from flask import Blueprint, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import database
-from ..extensions import db, limiter
+from ..extensions import db
 
 bp = Blueprint("health", __name__)
-limiter.exempt(bp)
 
 
 @bp.get("/healthz")
