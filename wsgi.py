@@ -1,5 +1,11 @@
 """The WSGI entry point: `flask --app wsgi ...` or `gunicorn wsgi:app`."""
 
-from app import create_app
+import sys
 
-app = create_app()
+from app import create_app
+from app.config import InsecureConfig
+
+try:
+    app = create_app()
+except InsecureConfig as refusal:  # the setting to fix, without a traceback around it
+    sys.exit(f"Kaiku will not start: {refusal}")

@@ -21,7 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings.from_environment())
     if config:
         app.config.update(config)
-    settings.check_secrets(app.config)
+    settings.check_production(app.config)
     for warning in settings.production_warnings(app.config):
         app.logger.warning(warning)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -30,7 +30,10 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
 
     from .i18n import init_i18n
+    from .inputs import init_inputs
     from .web import init_web
+
+    init_inputs(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)

@@ -30,20 +30,42 @@ def from_environment() -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # a desk page stays open all day
+        "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms and API requests are a few kB: larger, 413
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
     }
 
 
-def check_secrets(config) -> None:
-    """Refuse to run outside development or tests with the published dev secrets."""
+MIN_SECRET_LENGTH = 43  # 32 random bytes in base64 (in hex: 64 characters)
+_NEW_SECRET = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+
+
+def check_production(config) -> None:
+    """Refuse to run outside development or tests on settings that would be unsafe:
+    secrets short enough to be guessed (a signing key could then be found from any card's
+    QR, and cards forged), shared between uses, or published; plain HTTP; the debugger."""
     if config.get("DEV") or config.get("TESTING"):
         return
-    if config["SECRET_KEY"] == DEV_SECRET_KEY or DEV_SIGNING_KEY in config["SIGNING_KEYS"]:
-        raise InsecureConfig(
-            "SECRET_KEY and SIGNING_KEYS must be set in the environment "
-            "(dev defaults are only for KAIKU_DEV=1, as `make run` sets)."
-        )
+    secrets = [("SECRET_KEY", config["SECRET_KEY"])]
+    secrets += [("SIGNING_KEYS", key) for key in config["SIGNING_KEYS"]]
+    for name, value in secrets:
+        if value in (DEV_SECRET_KEY, DEV_SIGNING_KEY):
+            raise InsecureConfig(
+                f"{name} must be set in the environment: the dev default is only for "
+                "KAIKU_DEV=1, as `make run` sets."
+            )
+        if len(value) < MIN_SECRET_LENGTH or len(set(value)) < 10:
+            raise InsecureConfig(
+                f"{name} must be at least 32 random bytes ({MIN_SECRET_LENGTH} characters or "
+                f"more, no pattern). Make one with: {_NEW_SECRET}"
+            )
+    values = [value for _, value in secrets]
+    if len(set(values)) < len(values):
+        raise InsecureConfig("SECRET_KEY and each key in SIGNING_KEYS must all be different.")
+    if not config["BASE_URL"].startswith("https://"):
+        raise InsecureConfig("BASE_URL must start with https:// (cards and logins go over it).")
+    if config.get("DEBUG"):
+        raise InsecureConfig("FLASK_DEBUG must be off: the debugger runs any code it is sent.")
 
 
 def production_warnings(config) -> list[str]:

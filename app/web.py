@@ -31,6 +31,7 @@ _ERROR_TITLES = {
     403: _l("You don't have access to this page"),
     404: _l("Page not found"),
     405: _l("This action is not available here"),
+    413: _l("The request is too large"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
 }
@@ -39,6 +40,7 @@ _ERROR_HINTS = {
     403: _l("Log in with an account that has access, or ask your coordinator."),
     404: _l("Check the address. A card link must be copied whole."),
     405: _l("Go back to the previous page and try again."),
+    413: _l("Send less at a time: a form or an API request may be at most 1 MB."),
     429: _l(
         "Too many failed attempts. Wait 15 minutes and try again, or ask your coordinator "
         "to reset your password."
@@ -89,7 +91,7 @@ def page_url(number: int) -> str:
     filters = {
         key: value
         for key, value in request.args.items()
-        if key not in ("endpoint", "page") and not key.startswith("_")
+        if key not in ("endpoint", "page", *request.view_args) and not key.startswith("_")
     }
     return url_for(request.endpoint, **request.view_args, **filters, page=number)
 

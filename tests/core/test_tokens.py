@@ -76,3 +76,20 @@ def test_qr_of_a_card_url_fits_version_6_at_level_m():
 def test_an_overlong_url_is_refused_rather_than_printed_unreadably():
     with pytest.raises(ValueError):
         qr_matrix("https://example.fi/" + "x" * 200)
+
+
+@pytest.mark.parametrize("keys, number, generation, token", VECTORS)
+def test_only_the_signatures_own_spelling_counts(keys, number, generation, token):
+    """The last base64 character has two bits to spare: its three other spellings decode
+    to the same signature, and each is refused."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    last = alphabet.index(token[-1])
+    twins = [
+        alphabet[(last & ~3) | spare]
+        for spare in range(4)
+        if alphabet[(last & ~3) | spare] != token[-1]
+    ]
+    assert len(twins) == 3
+    for twin in twins:
+        with pytest.raises(BadToken):
+            read_token(token[:-1] + twin, keys)
