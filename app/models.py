@@ -1,6 +1,5 @@
 """The registry. No name or identity data of a cardholder is stored anywhere."""
 
-import secrets
 from datetime import date, datetime
 
 from flask_login import UserMixin
@@ -69,8 +68,6 @@ class User(UserMixin, db.Model):
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))  # an area's coordinator
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Changes whenever the password does: every session started before ends.
-    session_stamp: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
     active: Mapped[bool] = mapped_column(default=True)  # an admin can close an account
 
     site: Mapped[Site | None] = relationship()
@@ -80,9 +77,20 @@ class User(UserMixin, db.Model):
     def is_national_admin(self) -> bool:
         return self.role == "admin" and self.area_id is None
 
-    def get_id(self) -> str:
-        """What the session remembers: the user and the password's generation."""
-        return f"{self.id}.{self.session_stamp}"
+
+class StaffSession(db.Model):
+    """One login. The browser's cookie holds its key (only the key's SHA-256 is kept); the
+    server decides whether it is still open: logout ends it, and so do a working day idle,
+    a new password and a closed account (core/sessions.py)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
 
 
 class ApiKey(db.Model):

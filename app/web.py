@@ -7,7 +7,7 @@ import re
 import uuid
 from functools import lru_cache, wraps
 
-from flask import abort, g, jsonify, render_template, request, url_for
+from flask import abort, g, jsonify, render_template, request, session, url_for
 from flask_babel import get_locale, refresh
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -15,13 +15,13 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from . import labels
-from .core import numbers
+from .core import numbers, sessions
 from .core.exceptions import Conflict, Forbidden, KaikuError, NotFound
 from .core.qr import qr_svg
 from .extensions import db, login_manager
 from .logs import loggable_path
-from .models import User
 
+SESSION_KEY = "staff_session"  # where the cookie keeps the key of the server's session
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -198,13 +198,10 @@ def init_web(app):
         return {"current_lang": str(get_locale() or "fi")}
 
     @login_manager.user_loader
-    def load_user(session_id):
-        """The user, unless the password changed since this session began."""
-        user_id, _, stamp = str(session_id).partition(".")
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        if user is None or not user.active or user.session_stamp != stamp:
-            return None
-        return user
+    def load_user(user_id):
+        """The user of this browser's session, while the server keeps it open."""
+        user = sessions.user_for(session.get(SESSION_KEY))
+        return user if user is not None and str(user.id) == user_id else None
 
     @app.after_request
     def security_headers(response):

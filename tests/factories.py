@@ -4,7 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from app.core import accounts, cards, checkin, clock
+from app.core import accounts, cards, checkin, clock, sessions
 from app.core.clock import FINLAND, local_today
 from app.core.tokens import card_url
 from app.extensions import db
@@ -117,7 +117,7 @@ def travel(monkeypatch, local: str | None) -> None:
     if local is not None:
         moment = datetime.fromisoformat(local).replace(tzinfo=FINLAND).astimezone(timezone.utc)
         now = lambda: moment.replace(tzinfo=None)  # noqa: E731
-    for module in (clock, checkin, cards):
+    for module in (clock, checkin, cards, sessions):
         monkeypatch.setattr(module, "utcnow", now)
 
 

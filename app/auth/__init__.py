@@ -7,9 +7,9 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..core import accounts
+from ..core import accounts, sessions
 from ..core.exceptions import InvalidInput, KaikuError, TooManyAttempts
-from ..web import form_errors, local_target
+from ..web import SESSION_KEY, form_errors, local_target
 
 bp = Blueprint("auth", __name__)
 
@@ -35,6 +35,7 @@ def login():
             if user is not None:
                 target = local_target(home_for(user))
                 session.clear()  # nothing from before the login (its CSRF token) carries over
+                session[SESSION_KEY] = sessions.start(user)
                 login_user(user)
                 return redirect(target)
             error, status = _l("The e-mail or password is wrong."), 422
@@ -45,7 +46,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    sessions.end(session.get(SESSION_KEY))
     logout_user()
+    session.pop(SESSION_KEY, None)
     flash(_l("You have logged out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -58,7 +61,10 @@ def change_password():
         try:
             _check_repeat()
             accounts.change_password(
-                current_user, request.form.get("current"), request.form.get("password")
+                current_user,
+                request.form.get("current"),
+                request.form.get("password"),
+                session_key=session.get(SESSION_KEY),
             )
         except KaikuError as error:
             errors = form_errors(error)

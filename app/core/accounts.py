@@ -3,7 +3,6 @@
 import hashlib
 import math
 import secrets
-from datetime import timedelta
 from functools import cache
 
 from flask import current_app
@@ -16,7 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import attempts, db
 from ..models import CATEGORIES, ROLES, SITE_KINDS, ApiKey, Area, Event, Site, User
-from . import audit
+from . import audit, sessions
 from .clock import utcnow
 from .exceptions import Conflict, InvalidInput, NotFound, TooManyAttempts
 from .validation import (
@@ -31,7 +30,6 @@ from .validation import (
 
 API_KEY_PREFIX = "kaiku_"
 RESET_LINK_DAYS = 3
-_LAST_USED_RESOLUTION = timedelta(minutes=1)  # don't write on every request
 _LIVE_KEY = (  # with its site, which every caller asks for next; built once (see checkin.py)
     select(ApiKey)
     .options(joinedload(ApiKey.site))
@@ -149,18 +147,18 @@ def create_user(
     return user
 
 
-def change_password(user: User, current, new) -> None:
-    """The user's own change: the current password first."""
+def change_password(user: User, current, new, session_key: str | None = None) -> None:
+    """The user's own change: the current password first. Every other session ends."""
     if not isinstance(current, str) or not check_password_hash(user.password_hash, current):
         raise InvalidInput(_l("The current password is wrong."), "current")
-    _set_password(user, new, user, "user.password")
+    _set_password(user, new, user, "user.password", keep=session_key)
 
 
 def reset_link(user: User, actor: User | None) -> str:
     """A one-time link that lets ``user`` choose a new password. The old password
     stops working now; the link stops working once used, or after 3 days."""
     user.password_hash = "reset:" + secrets.token_hex(16)  # matches no password
-    user.session_stamp = secrets.token_hex(8)  # and every open session ends
+    sessions.end_all(user)  # and every open session ends
     audit.log(actor, "user.reset", f"user {user.email}", **_user_scope(user))
     db.session.commit()
     return _reset_serializer().dumps({"user": user.id, "hash": user.password_hash})
@@ -196,9 +194,10 @@ def set_password_from_link(token, new) -> User:
     return user
 
 
-def _set_password(user: User, new, actor: User, action: str) -> None:
+def _set_password(user: User, new, actor: User, action: str, keep: str | None = None) -> None:
+    """A new password ends every session of the user (but ``keep``, the one that set it)."""
     user.password_hash = generate_password_hash(check_password(new))
-    user.session_stamp = secrets.token_hex(8)
+    sessions.end_all(user, keep)
     audit.log(actor, action, f"user {user.email}", **_user_scope(user))
     db.session.commit()
 
@@ -254,7 +253,7 @@ def set_active(user: User, active: bool, actor: User | None = None) -> User:
         raise Conflict(_l("You cannot close your own account."), "user")
     before = {"active": user.active}
     user.active = bool(active)
-    user.session_stamp = secrets.token_hex(8)
+    sessions.end_all(user)
     audit.log(
         actor,
         "user.active",
@@ -310,11 +309,7 @@ def authenticate_key(raw) -> ApiKey | None:
         return None
     key = db.session.scalar(_LIVE_KEY, {"hash": _hash_key(raw)})
     if key is not None:
-        now = utcnow()
-        if key.last_used_at is None or now - key.last_used_at > _LAST_USED_RESOLUTION:
-            db.session.commit()  # a read-only transaction (the API's) can't write: end it
-            key.last_used_at = now
-            db.session.commit()
+        sessions.mark_seen(key, "last_used_at", utcnow())
     return key
 
 
