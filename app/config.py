@@ -22,6 +22,7 @@ def from_environment() -> dict:
         "SESSION_COOKIE_SECURE": base_url.startswith("https://"),  # served over HTTPS
         "PROXIES": int(env.get("PROXIES", "0") or 0),  # reverse proxies in front, for client IPs
         "FEEDBACK_EMAIL": env.get("FEEDBACK_EMAIL", "palaute@kaikukortti.fi"),
+        "CARD_HELP": env.get("CARD_HELP", "kaikukortti.fi"),  # printed on every card
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL"),
         "DEV": env.get("KAIKU_DEV") == "1",
         "BABEL_DEFAULT_LOCALE": "fi",

@@ -48,7 +48,7 @@ class Site(db.Model):
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
     kind: Mapped[str] = mapped_column(String(10))
     category: Mapped[str | None] = mapped_column(String(12))  # a venue's default
-    contact: Mapped[str | None] = mapped_column(String(200))  # printed on its cards: where to ask
+    contact: Mapped[str | None] = mapped_column(String(200))  # for other staff (not on cards)
 
     area: Mapped[Area] = relationship()
 

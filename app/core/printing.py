@@ -4,10 +4,11 @@ with crop marks) and a CSV of the numbers. The QR is drawn as vector squares."""
 import csv
 import io
 
+from flask import current_app
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue
 
-from ..models import Card, Site
+from ..models import Card
 from . import numbers
 from .qr import dark_runs, qr_matrix
 from .tokens import card_url
@@ -38,11 +39,12 @@ def _draw_qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
     pdf._out(f"q 0 g {place}\n{runs}\nf Q")
 
 
-def _help_lines(pdf: FPDF, site: Site) -> list[str]:
-    """Where to ask for help, wrapped to the text column (the same on each card of a site)."""
+def _help_lines(pdf: FPDF, help_line: str) -> list[str]:
+    """Where to ask for help, wrapped to the text column: the programme's line, the same on
+    every card. Never the issuing site, which would tell each desk which social service
+    the holder uses."""
     pdf.set_font("Helvetica", "", 6.5)
-    lines = ["Apua / Hjälp / Help:", site.name, site.contact, PERSONAL]
-    text = _latin1("\n".join(filter(None, lines)))
+    text = _latin1("\n".join(["Apua / Hjälp / Help:", help_line, PERSONAL]))
     return pdf.multi_cell(TEXT_W, 3, text=text, dry_run=True, output=MethodReturnValue.LINES)
 
 
@@ -91,22 +93,20 @@ def cards_pdf(cards: list[Card], layout: str = "a4") -> bytes:
     per_page = 1 if layout == "card" else SHEET_COLUMNS * SHEET_ROWS
     left = (A4_W - SHEET_COLUMNS * CARD_W) / 2
     top = (A4_H - SHEET_ROWS * CARD_H) / 2
-    help_lines = {}  # wrapped once for each issuing site: multi_cell() is slow
     for index, card in enumerate(cards):
         slot = index % per_page
         if slot == 0:
             pdf.add_page()
+            if index == 0:  # wrapped once, on a page (multi_cell() is slow)
+                help_lines = _help_lines(pdf, current_app.config["CARD_HELP"])
             if layout == "a4":
                 _crop_marks(pdf, left, top)
-        site = card.issuing_site
-        if site.id not in help_lines:
-            help_lines[site.id] = _help_lines(pdf, site)
         if layout == "card":
             x, y = 0.0, 0.0
         else:
             row, column = divmod(slot, SHEET_COLUMNS)
             x, y = left + column * CARD_W, top + row * CARD_H
-        _draw_card(pdf, card, x, y, help_lines[site.id])
+        _draw_card(pdf, card, x, y, help_lines)
     return bytes(pdf.output())
 
 

@@ -269,7 +269,7 @@ def test_a_closed_account_cannot_log_in_and_its_sessions_end(admin, client, worl
     assert desk.post("/login", data=form).status_code == 302
 
 
-def test_the_printed_card_says_where_to_ask_for_help(admin, world):
+def test_a_sites_contact_is_for_staff_and_its_cards_print_the_programmes_help(admin, world):
     admin.post(
         "/admin/sites",
         data={
@@ -284,4 +284,6 @@ def test_the_printed_card_says_where_to_ask_for_help(admin, world):
     batch = db.session.scalar(select(Batch).order_by(Batch.id.desc()))
     pdf = admin.get(f"/admin/stock/{batch.id}.pdf?layout=card").data
     text = pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_bounded()
-    assert "Helpful NGO" in text and "040 123 4567" in text
+    assert "kaikukortti.fi" in text
+    assert "Helpful NGO" not in text and "040 123 4567" not in text
+    assert "040 123 4567" in admin.get("/admin/sites?q=helpful").text
