@@ -40,7 +40,17 @@ class Table:
     hidden: set[tuple[int, int]] = field(default_factory=set)
     description: object = None
     chart: tuple[int, ...] = ()  # the columns a chart draws, as bars side by side
-    ranked: bool = False  # the largest first: the page may show only the top rows
+    # The column ranked by, largest first (ties by the first column): the page may then
+    # show only the top rows.
+    rank_by: int | None = None
+
+    def __post_init__(self):
+        if self.rank_by is not None:
+            self.rows.sort(key=lambda cells: (-cells[self.rank_by], cells[0]))
+
+    @property
+    def ranked(self) -> bool:
+        return self.rank_by is not None
 
     def value(self, row: int, column: int):
         return (self.total if row == TOTAL else self.rows[row])[column]
@@ -79,9 +89,18 @@ def rounded(count: int) -> int:
     return 5 * round(count / 5)
 
 
+def _as_shown(count: int) -> float:
+    """A count as ranked once suppressed: "<5" between 0 and 5, the others rounded."""
+    return 2.5 if count in SMALL else rounded(count)
+
+
 def suppressed(table: Table) -> Table:
     """The table as it may be shown outside the admin role: counts from 1 to 4
-    hidden, the others rounded to the nearest 5 (shares follow the rounded counts)."""
+    hidden, the others rounded to the nearest 5 (shares follow the rounded counts).
+    A ranked table is ranked again by what it shows: rows ordered by their exact counts
+    would tell which of two "<5" (or two rounded 10s) is larger."""
+    if table.rank_by is not None:  # before positions are hidden
+        table.rows.sort(key=lambda cells: (-_as_shown(cells[table.rank_by]), cells[0]))
     counts = [index for index, column in enumerate(table.columns) if column.kind == "count"]
     lines = [(row, cells) for row, cells in enumerate(table.rows)]
     if table.total is not None:

@@ -216,7 +216,6 @@ def venues(figures: Figures) -> Table:
         area = figures.areas[venue.area_id]
         # (reached was counted in another session: a use recorded meanwhile may be missing)
         rows.append([venue.name, area.name, tally.adults, tally.children, reached.get(venue_id, 0)])
-    rows.sort(key=lambda row: (-row[2], row[0]))
     table = Table(
         "venues",
         _l("Uses by venue"),
@@ -228,7 +227,7 @@ def venues(figures: Figures) -> Table:
             Column(_l("Different cards")),
         ],
         rows,
-        ranked=True,
+        rank_by=2,
         description=_l("Most used first. Different cards: how many holders the venue reached."),
     )
     return _with_total(table, distinct=sum(figures.frequency.values()))
@@ -285,14 +284,13 @@ def registrations_by_site(figures: Figures) -> Table:
     for site_id, counts in grouped.items():
         site = figures.sites[site_id]
         rows.append([site.name, figures.areas[site.area_id].name, *counts, None])
-    rows.sort(key=lambda row: (-row[2], row[0]))
     return _registration_table(
         Table(
             "registrations-by-site",
             _l("Cards registered by issuing site"),
             [Column(_l("Issuing site"), "text"), Column(_l("Area"), "text")],
             rows,
-            ranked=True,
+            rank_by=2,
         )
     )
 

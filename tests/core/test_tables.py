@@ -51,3 +51,38 @@ def test_every_count_shown_is_0_or_a_multiple_of_5_near_the_truth(values):
         assert cell.hidden == (1 <= truth <= 4)
         if not cell.hidden:
             assert cell.value % 5 == 0 and abs(cell.value - truth) <= 2
+
+
+def ranked_table(counts: dict) -> Table:
+    return Table(
+        "venues",
+        "Uses by venue",
+        [Column("venue", "text"), Column("uses")],
+        [[name, count] for name, count in counts.items()],
+        rank_by=1,
+    )
+
+
+def test_a_ranked_table_is_ranked_by_its_exact_counts_for_admins():
+    table = ranked_table({"Aalto": 2, "Bio": 4, "Cirkus": 30, "Dance": 3})
+    assert [row[0] for row in table.rows] == ["Cirkus", "Bio", "Dance", "Aalto"]
+
+
+def test_a_suppressed_ranked_table_is_ranked_by_what_it_shows():
+    """Two "<5" or two rounded 10s in the order of their exact counts would tell which is
+    larger: equal as shown, they go by name."""
+    table = suppressed(
+        ranked_table(
+            {"Dance": 4, "Bio": 3, "Aalto": 1, "Cirkus": 30, "Eko": 12, "Forum": 8, "Galleria": 0}
+        )
+    )
+    assert [row[0] for row in table.rows] == [
+        "Cirkus",
+        "Eko",
+        "Forum",
+        "Aalto",
+        "Bio",
+        "Dance",
+        "Galleria",
+    ]
+    assert shown(table) == [30, 10, 10, "<5", "<5", "<5", 0]
