@@ -3,14 +3,16 @@
 import json
 import sys
 import uuid
+from datetime import timedelta
 
 import click
 from alembic.util import CommandError
+from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from . import database
-from .core import accounts, cards, checkin, numbers, tallies
+from .core import accounts, audit, cards, checkin, numbers, tallies
 from .core.exceptions import CardNotUsable, KaikuError
 from .core.printing import LAYOUTS, cards_pdf
 from .core.tokens import card_url
@@ -298,10 +300,24 @@ def recount_statistics_command():
     click.echo(f"Uses counted: {uses:,}. Monthly totals and holders' first uses are up to date.")
 
 
+@click.command("apply-retention")
+@with_appcontext
+def apply_retention_command():
+    """Delete what the retention rules no longer keep (schedule it, e.g. daily): audit
+    entries older than AUDIT_RETENTION_DAYS."""
+    days = current_app.config["AUDIT_RETENTION_DAYS"]
+    try:
+        deleted = audit.prune(timedelta(days=days))
+    except ValueError as error:
+        raise click.ClickException(f"AUDIT_RETENTION_DAYS={days}: {error}") from None
+    click.echo(f"Audit entries older than {days} days deleted: {deleted:,}.")
+
+
 def init_app(app):
     app.cli.add_command(init_db_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(recount_statistics_command)
+    app.cli.add_command(apply_retention_command)
     for group in (areas_cli, sites_cli, users_cli, api_keys_cli, events_cli, cards_cli, uses_cli):
         app.cli.add_command(group)

@@ -1,20 +1,34 @@
 """The audit trail: every change an admin or issuer makes, with before and after.
 
 Entries are written in the same transaction as the change they describe, and
-never changed or deleted afterwards: a flush that tries raises, and the database's
-own triggers (the baseline migration) refuse it whatever the code does.
+never changed afterwards: a flush that tries raises, and the database's own triggers
+refuse it whatever the code does. They are deleted only by the retention rule
+(``prune``), once older than the floor the triggers enforce.
 """
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import AuditEntry, User
+from .clock import utcnow
 
 COMMAND_LINE = "command line"
+# A holder's own data: the trail says that it was set or changed, never what it is.
+HOLDER_FIELDS = ("birth_year", "postcode", "gender", "life_situation")
+HOLDER_DATA_CHANGED = "holder_data_changed"
+# Entries may be deleted once older than this, and only then: the database's triggers
+# refuse anything else (migrations/versions/*_0003_*).
+RETENTION_FLOOR = timedelta(days=365)
+
+
+def without_holder_data(values: dict | None) -> dict | None:
+    if values is None:
+        return None
+    return {name: value for name, value in values.items() if name not in HOLDER_FIELDS}
 
 
 def log(
@@ -67,6 +81,15 @@ def entries(scope, *, actor=None, action=None, target=None, since=None, until=No
     if until:
         query = query.where(AuditEntry.at < until)
     return query
+
+
+def prune(retention: timedelta) -> int:
+    """Delete the entries older than ``retention`` (at least RETENTION_FLOOR); how many."""
+    if retention < RETENTION_FLOOR:
+        raise ValueError(f"the audit trail is kept at least {RETENTION_FLOOR.days} days")
+    result = db.session.execute(delete(AuditEntry).where(AuditEntry.at < utcnow() - retention))
+    db.session.commit()
+    return result.rowcount
 
 
 @event.listens_for(Session, "before_flush")

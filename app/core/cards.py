@@ -47,12 +47,20 @@ def snapshot(card: Card) -> dict:
 
 
 def _audit(actor, action: str, card: Card, before: dict | None, **extra) -> None:
+    """The change in the trail: of the holder's own data only which fields changed, never
+    their values (area coordinators read the trail, and it is kept for years)."""
+    after = snapshot(card)
+    changed = [name for name in audit.HOLDER_FIELDS if (before or {}).get(name) != after[name]]
     audit.log(
         actor,
         action,
         f"card {numbers.display(card.number)}",
-        before=before,
-        after={**snapshot(card), **extra},
+        before=audit.without_holder_data(before),
+        after={
+            **audit.without_holder_data(after),
+            **({audit.HOLDER_DATA_CHANGED: changed} if changed else {}),
+            **extra,
+        },
         area_id=card.home_area_id,
         site_id=card.issuing_site_id,
     )
