@@ -12,6 +12,7 @@ from ..core.exceptions import InvalidInput, KaikuError, TooManyAttempts
 from ..web import SESSION_KEY, form_errors, local_target
 
 bp = Blueprint("auth", __name__)
+SIGNED_OUT = "signed-out"  # the flash category after a logout (see static/js/signed-out.js)
 
 
 def home_for(user) -> str:
@@ -49,7 +50,7 @@ def logout():
     sessions.end(session.get(SESSION_KEY))
     logout_user()
     session.pop(SESSION_KEY, None)
-    flash(_l("You have logged out."), "info")
+    flash(_l("You have logged out."), SIGNED_OUT)  # the login page then clears card copies
     return redirect(url_for("auth.login"))
 
 

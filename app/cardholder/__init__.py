@@ -19,6 +19,9 @@ from ..desk import todays_events
 
 bp = Blueprint("cardholder", __name__, url_prefix="/k")
 NOT_CACHED = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+# The one response the service worker may keep for offline use: the holder's own card
+# page, as anyone without a login sees it. A desk's view of a card never is.
+OFFLINE_COPY = {"Kaiku-Offline": "holder-card"}
 
 
 def _card_or_404(token: str):
@@ -48,7 +51,8 @@ def card(token: str):
         verdict=verdict,
         **_status(card),
     )
-    return page, 200, NOT_CACHED
+    anonymous = not current_user.is_authenticated
+    return page, 200, {**NOT_CACHED, **(OFFLINE_COPY if anonymous else {})}
 
 
 @bp.get("/<token>/status")
@@ -113,11 +117,14 @@ def manifest(token: str):
 
 @bp.get("/sw.js")
 def service_worker():
-    """Keeps the shell (CSS, script, icons) and each opened card for offline use."""
+    """Keeps the shell (CSS, script, icons) and each card page the server marks as the
+    holder's own (OFFLINE_COPY) for offline use."""
     shell = [
         url_for("static", filename=name)
         for name in ("css/kaiku.css", "js/card.js", "icons/icon-192.png", "favicon.svg")
     ]
     version = hashlib.sha256(" ".join(shell).encode()).hexdigest()[:12]
-    script = render_template("cardholder/sw.js", shell=shell, version=version)
+    script = render_template(
+        "cardholder/sw.js", shell=shell, version=version, marker=next(iter(OFFLINE_COPY.items()))
+    )
     return script, 200, {"Content-Type": "text/javascript", "Cache-Control": "no-cache"}

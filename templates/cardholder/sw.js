@@ -17,12 +17,19 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-/* The card page: the network first (the registry decides), the last copy without it. */
+/* The card page: the network first (the registry decides), the last copy without it.
+ * Only the holder's own page is kept, as the server marks it: never a logged-in desk's
+ * view of a card (staff e-mail, CSRF token, record form). */
+const [MARK, HOLDER_CARD] = {{ marker|tojson }};
 async function cardPage(request) {
   const cache = await caches.open(CARDS);
   try {
     const response = await fetch(request, { cache: "no-store" });
-    if (response.ok) await cache.put(request, response.clone());
+    if (response.ok && response.headers.get(MARK) === HOLDER_CARD) {
+      await cache.put(request, response.clone());
+    } else {
+      await cache.delete(request);
+    }
     return response;
   } catch (error) {
     const copy = await cache.match(request, { ignoreSearch: false });

@@ -2,13 +2,17 @@
 
 import io
 
+import pytest
 import zxingcpp
 from PIL import Image
+from playwright.sync_api import Error as PlaywrightError
 
 from app.core import cards
 from app.extensions import db
 from app.models import Card
+from tests import factories
 from tests.browser.conftest import settle
+from tests.browser.harness import log_in
 
 
 def open_card(browser, live, url, **options):
@@ -74,3 +78,40 @@ def test_the_live_element_ticks_and_respects_reduced_motion(live, launch, world)
     still.wait_for_timeout(1100)
     colours.add(still.eval_on_selector(".live", "e => getComputedStyle(e).backgroundColor"))
     assert len(colours) == 2  # a colour beat each second instead of motion
+
+
+def kept_card_pages(page) -> list[str]:
+    """The paths of the card pages the service worker keeps on this device."""
+    return page.evaluate(
+        """async () => {
+            const cache = await caches.open("kaiku-cards");
+            return (await cache.keys()).map((request) => new URL(request.url).pathname);
+        }"""
+    )
+
+
+def test_a_desks_view_of_a_card_is_never_kept_for_offline_use(live, launch, world):
+    url, path = world.url, "/k/" + world.url.rsplit("/k/", 1)[1]
+    settle()
+    context, page = open_card(launch(), live, url)  # the holder's page, as anyone sees it
+    assert kept_card_pages(page) == [path]
+    log_in(page, live, factories.Staff.desk, factories.PASSWORD)
+    page.goto(live + path)  # through the service worker: now with the desk's record form
+    assert page.is_visible("#result[data-status=valid]")
+    assert kept_card_pages(page) == []  # and the holder's copy is gone with it
+    context.set_offline(True)
+    with pytest.raises(PlaywrightError):
+        page.reload()  # nothing of the desk's view opens without the network
+
+
+def test_logout_forgets_the_card_pages_kept_on_the_device(live, launch, world):
+    url = world.url
+    settle()
+    _, page = open_card(launch(), live, url)
+    assert len(kept_card_pages(page)) == 1
+    log_in(page, live, factories.Staff.desk, factories.PASSWORD)
+    page.click("form.logout button")
+    page.wait_for_url(f"{live}/login")
+    page.wait_for_function(
+        "async () => (await (await caches.open('kaiku-cards')).keys()).length === 0"
+    )

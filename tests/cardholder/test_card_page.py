@@ -139,3 +139,13 @@ def test_public_pages_in_three_languages(client, path):
 def test_accessibility_statement_names_the_feedback_channel_and_authority(client):
     page = client.get("/accessibility", headers={"Accept-Language": "en"}).text
     assert "mailto:" in page and "Traficom" in page and "WCAG 2.1" in page
+
+
+def test_only_the_holders_own_page_is_marked_for_offline_use(app, client, world):
+    """The service worker keeps only what carries the mark: never a desk's view."""
+    path = "/k/" + world.url.rsplit("/k/", 1)[1]
+    assert client.get(path).headers.get("Kaiku-Offline") == "holder-card"
+    factories.user("desk@theatre.fi", "venue", world.venue)
+    desk = app.test_client()
+    factories.log_in(desk, "desk@theatre.fi")
+    assert "Kaiku-Offline" not in desk.get(path).headers
