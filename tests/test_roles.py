@@ -40,6 +40,7 @@ ACCESS = {
     "issuer.renew": {"issuer"},
     "issuer.children": {"issuer"},
     "issuer.block": {"issuer"},
+    "issuer.uses_printout": {"issuer"},
     "issuer.replace": {"issuer"},
     "issuer.print_card": {"issuer"},
     "admin.index": {"admin"},

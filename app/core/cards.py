@@ -4,6 +4,7 @@ Functions take a Card the caller has already found (and scoped: see access.py)
 and the acting user for the audit trail (None from the command line).
 """
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import format_date
@@ -11,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import CARD_KINDS, GENDERS, LIFE_SITUATIONS, Area, Batch, Card, Site, User
+from ..models import CARD_KINDS, GENDERS, LIFE_SITUATIONS, Area, Batch, Card, Site, Use, User
 from . import audit, numbers
 from .clock import local_today, utcnow
 from .exceptions import Conflict, InvalidInput, NotFound
@@ -255,3 +256,42 @@ def new_code(card: Card, actor: User | None = None) -> Card:
     _audit(actor, "card.new_code", card, before)
     db.session.commit()
     return card
+
+
+@dataclass(frozen=True)
+class Month:
+    """A card's uses in one month, as its issuer sees them: how often, never where."""
+
+    month: date  # its first day
+    uses: int
+    tickets: int  # adults, children and assistants
+
+
+def uses_by_month(card: Card) -> list[Month]:
+    """The card's uses (undone ones left out) counted by month, the latest first."""
+    rows = db.session.execute(
+        select(Use.day, Use.adults + Use.children + Use.assistant)
+        .where(Use.card_id == card.id, Use.voided_at.is_(None))
+        .order_by(Use.day.desc())
+    )
+    months = {}
+    for day, tickets in rows:
+        uses, total = months.get(day.replace(day=1), (0, 0))
+        months[day.replace(day=1)] = (uses + 1, total + tickets)
+    return [Month(month, uses, tickets) for month, (uses, tickets) in months.items()]
+
+
+def uses_for_holder(card: Card, actor: User | None = None) -> list[Use]:
+    """Every use of the card, with venue and event, for the holder who asked to see their
+    own (the issuer prints it for them). Audited: issuers see months, not visits."""
+    uses = list(db.session.scalars(select(Use).where(Use.card_id == card.id).order_by(Use.id)))
+    audit.log(
+        actor,
+        "card.uses_printout",
+        f"card {numbers.display(card.number)}",
+        after={"uses": len(uses)},
+        area_id=card.home_area_id,
+        site_id=card.issuing_site_id,
+    )
+    db.session.commit()
+    return uses

@@ -12,7 +12,7 @@ from ..core.exceptions import KaikuError
 from ..core.printing import LAYOUTS, cards_pdf
 from ..core.tokens import card_url
 from ..extensions import db
-from ..models import Card, Use
+from ..models import Card
 from ..web import form_errors, paginate, role_required, scanner_headers
 
 bp = Blueprint("issuer", __name__, url_prefix="/issuer")
@@ -99,12 +99,11 @@ def register():
 
 
 def _render_card(card: Card, errors=None, status=200):
-    uses = paginate(select(Use).where(Use.card_id == card.id).order_by(Use.id.desc()))
     return render_template(
         "issuer/card.html",
         card=card,
         url=card_url(card.number, card.generation),
-        uses=uses,
+        months=cards.uses_by_month(card),
         replaced_by=db.session.get(Card, card.replaced_by_id) if card.replaced_by_id else None,
         renewable_from=cards.renewable_from(card),
         today=local_today(),
@@ -127,6 +126,15 @@ def _change(number: str, action, done_message):
         return _render_card(card, form_errors(error), 422)
     flash(done_message, "success")
     return _to_card(result)
+
+
+@bp.post("/cards/<number>/uses")
+@role_required("issuer")
+def uses_printout(number: str):
+    """Every visit on the card, to print for its holder who asked (audited)."""
+    card = _card(number)
+    uses = cards.uses_for_holder(card, current_user)
+    return render_template("issuer/uses_printout.html", card=card, uses=uses, today=local_today())
 
 
 @bp.post("/cards/<number>/renew")

@@ -1,5 +1,7 @@
 """Issuer pages: register, renew, change children, block, replace, look up, print."""
 
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -161,14 +163,26 @@ class TestChanges:
 
 
 class TestLookUp:
-    def test_find_shows_the_card_and_its_uses(self, issuer, world):
+    def test_find_shows_the_card_and_how_often_not_where_it_was_used(self, issuer, world):
         checkin.record_use(world.url, world.venue, nonce="nonce-0001", children=1)
         response = issuer.get(
             f"/issuer/find?number={numbers.display(world.card.number).lower()}",
             follow_redirects=True,
         )
-        assert response.status_code == 200
-        assert "Theatre" in response.text and '<svg class="qr"' in response.text
+        assert response.status_code == 200 and '<svg class="qr"' in response.text
+        month = re.search(
+            r"<tbody>\s*<tr><td>(\w+ \d{4})</td><td>1</td><td>2</td></tr>", response.text
+        )
+        assert month, response.text  # one use, 2 tickets (the holder and a child)
+        assert "Theatre" not in response.text
+
+    def test_the_holders_own_uses_are_printed_for_them_and_audited(self, issuer, world):
+        checkin.record_use(world.url, world.venue, nonce="nonce-0001")
+        assert issuer.get(f"/issuer/cards/{world.card.number}/uses").status_code == 405
+        printout = issuer.post(f"/issuer/cards/{world.card.number}/uses")
+        assert printout.status_code == 200 and "Theatre" in printout.text
+        entry = db.session.query(AuditEntry).filter_by(action="card.uses_printout").one()
+        assert entry.actor == "staff@issuer.fi" and json.loads(entry.after) == {"uses": 1}
 
     def test_another_sites_card_is_not_found(self, client, world):
         from app.core import accounts
