@@ -31,6 +31,8 @@ def from_environment() -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # a desk page stays open all day
+        # A holder's data is removed this long after the card expired (renewal comes first).
+        "REGISTRATION_RETENTION_DAYS": int(env.get("REGISTRATION_RETENTION_DAYS", "365") or 365),
         "AUDIT_RETENTION_DAYS": int(env.get("AUDIT_RETENTION_DAYS", "1825") or 1825),  # 5 years
         "STAFF_IDLE_MINUTES": int(env.get("STAFF_IDLE_MINUTES", "600") or 600),  # a working day
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms and API requests are a few kB: larger, 413

@@ -155,6 +155,8 @@ class Card(db.Model):
     children: Mapped[int] = mapped_column(default=0)
     gender: Mapped[str | None] = mapped_column(String(8))
     life_situation: Mapped[str | None] = mapped_column(String(12))
+    # When the holder's data above was removed (on request, or by the retention rule).
+    holder_data_removed_at: Mapped[datetime | None]
     generation: Mapped[int] = mapped_column(default=1)
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("card.id"))
     # The holder's first card, carried on by replacements: statistics count a holder once.

@@ -41,6 +41,8 @@ ACCESS = {
     "issuer.children": {"issuer"},
     "issuer.block": {"issuer"},
     "issuer.uses_printout": {"issuer"},
+    "issuer.correct": {"issuer"},
+    "issuer.remove_data": {"issuer"},
     "issuer.replace": {"issuer"},
     "issuer.print_card": {"issuer"},
     "admin.index": {"admin"},

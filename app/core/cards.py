@@ -122,16 +122,9 @@ def register_card(
     """Give unregistered stock to a holder: valid from today for a year (or ``valid_days``)."""
     db.session.refresh(card, with_for_update=True)  # two issuers can't take the same card
     values = dict(
-        birth_year=check_birth_year(birth_year),
-        postcode=check_postcode(postcode),
+        **_holder_data(birth_year, postcode, gender, life_situation),
         children=check_int("children", children, 0, 9),
         kind=check_choice("kind", kind, CARD_KINDS),
-        gender=check_choice("gender", gender, GENDERS) if gender else None,
-        life_situation=(
-            check_choice("life_situation", life_situation, LIFE_SITUATIONS)
-            if life_situation
-            else None
-        ),
     )
     if valid_days is not None:
         valid_days = check_int("valid_days", valid_days, 1, 731)
@@ -153,6 +146,74 @@ def register_card(
     _audit(actor, "card.register", card, before)
     db.session.commit()
     return card
+
+
+def _holder_data(birth_year, postcode, gender, life_situation) -> dict:
+    """The holder's own data as given, checked (see audit.HOLDER_FIELDS)."""
+    return dict(
+        birth_year=check_birth_year(birth_year),
+        postcode=check_postcode(postcode),
+        gender=check_choice("gender", gender, GENDERS) if gender else None,
+        life_situation=(
+            check_choice("life_situation", life_situation, LIFE_SITUATIONS)
+            if life_situation
+            else None
+        ),
+    )
+
+
+def correct_registration(
+    card: Card, *, birth_year, postcode, gender=None, life_situation=None, actor=None
+) -> Card:
+    """Correct the holder's data given at registration (a mistyped birth year, a move).
+    The audit trail records which fields changed, not their values."""
+    if card.status in ("unregistered", "replaced") or card.holder_data_removed_at:
+        raise Conflict(_l("This card has no registration data to correct."), "number")
+    values = _holder_data(birth_year, postcode, gender, life_situation)
+    before = snapshot(card)
+    for name, value in values.items():
+        setattr(card, name, value)
+    _audit(actor, "card.correct", card, before)
+    db.session.commit()
+    return card
+
+
+def remove_holder_data(card: Card, actor: User | None = None) -> Card:
+    """The holder asked for their data to be removed: the card is blocked and the holder's
+    data cleared. Its uses stay, as counts that lead to no one."""
+    if card.status == "unregistered" or card.holder_data_removed_at:
+        raise Conflict(_l("This card holds no data of a holder."), "number")
+    before = snapshot(card)
+    _clear_holder_data(card)
+    if card.status == "active":
+        card.status = "blocked"
+    _audit(actor, "card.remove_data", card, before)
+    db.session.commit()
+    return card
+
+
+def remove_expired_holder_data(after: timedelta) -> int:
+    """The retention rule: clear the holder's data of every card that expired more than
+    ``after`` ago (one audit entry for the lot); how many cards."""
+    expired = db.session.scalars(
+        select(Card).where(
+            Card.valid_until < local_today() - after,
+            Card.status != "unregistered",
+            Card.holder_data_removed_at.is_(None),
+        )
+    ).all()
+    for card in expired:
+        _clear_holder_data(card)
+    if expired:
+        audit.log(None, "cards.retention", "holder data", after={"cards": len(expired)})
+    db.session.commit()
+    return len(expired)
+
+
+def _clear_holder_data(card: Card) -> None:
+    for name in audit.HOLDER_FIELDS:
+        setattr(card, name, None)
+    card.holder_data_removed_at = utcnow()
 
 
 def _already(card: Card):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ..core import access, cards, numbers
 from ..core.clock import local_today
-from ..core.exceptions import KaikuError
+from ..core.exceptions import InvalidInput, KaikuError
 from ..core.printing import LAYOUTS, cards_pdf
 from ..core.tokens import card_url
 from ..extensions import db
@@ -104,6 +104,7 @@ def _render_card(card: Card, errors=None, status=200):
         card=card,
         url=card_url(card.number, card.generation),
         months=cards.uses_by_month(card),
+        form=request.form,
         replaced_by=db.session.get(Card, card.replaced_by_id) if card.replaced_by_id else None,
         renewable_from=cards.renewable_from(card),
         today=local_today(),
@@ -135,6 +136,41 @@ def uses_printout(number: str):
     card = _card(number)
     uses = cards.uses_for_holder(card, current_user)
     return render_template("issuer/uses_printout.html", card=card, uses=uses, today=local_today())
+
+
+@bp.post("/cards/<number>/correct")
+@role_required("issuer")
+def correct(number: str):
+    form = request.form
+    return _change(
+        number,
+        lambda card: cards.correct_registration(
+            card,
+            birth_year=form.get("birth_year"),
+            postcode=form.get("postcode"),
+            gender=form.get("gender"),
+            life_situation=form.get("life_situation"),
+            actor=current_user,
+        ),
+        _l("The holder's data was corrected."),
+    )
+
+
+@bp.post("/cards/<number>/remove-data")
+@role_required("issuer")
+def remove_data(number: str):
+    def remove(card):
+        if request.form.get("confirm") != "yes":
+            raise InvalidInput(
+                _l("Tick the box to confirm that the holder asked for this."), "confirm"
+            )
+        return cards.remove_holder_data(card, actor=current_user)
+
+    return _change(
+        number,
+        remove,
+        _l("The holder's data was removed and the card blocked. Its uses stay as counts."),
+    )
 
 
 @bp.post("/cards/<number>/renew")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.core import cards, checkin, numbers
 from app.extensions import db
-from app.models import AuditEntry, Card
+from app.models import AuditEntry, Card, Use
 from tests import factories
 
 
@@ -196,3 +196,60 @@ class TestLookUp:
     def test_print_a_single_card(self, issuer, world):
         response = issuer.get(f"/issuer/cards/{world.card.number}/card.pdf")
         assert response.status_code == 200 and response.data.startswith(b"%PDF")
+
+
+class TestHoldersData:
+    """The holder may have their data corrected or removed, through the issuer."""
+
+    def test_a_mistyped_birth_year_and_postcode_are_corrected_and_audited_without_values(
+        self, issuer, world
+    ):
+        answer = issuer.post(
+            f"/issuer/cards/{world.card.number}/correct",
+            data={"birth_year": "1961", "postcode": "33720", "gender": "", "life_situation": ""},
+        )
+        assert answer.status_code == 302
+        card = fresh(world.card)
+        assert (card.birth_year, card.postcode) == (1961, "33720")
+        entry = db.session.query(AuditEntry).filter_by(action="card.correct").one()
+        assert "1961" not in entry.after and "33720" not in entry.after
+        assert set(json.loads(entry.after)["holder_data_changed"]) == {"birth_year", "postcode"}
+
+    def test_a_bad_correction_says_what_is_wrong_and_changes_nothing(self, issuer, world):
+        before = fresh(world.card).birth_year
+        page = issuer.post(
+            f"/issuer/cards/{world.card.number}/correct",
+            data={"birth_year": "1850", "postcode": "33720"},
+        )
+        assert page.status_code == 422 and 'id="birth_year-error"' in page.text
+        assert fresh(world.card).birth_year == before
+
+    def test_removal_needs_the_holders_request_confirmed(self, issuer, world):
+        page = issuer.post(f"/issuer/cards/{world.card.number}/remove-data")
+        assert page.status_code == 422 and 'id="confirm-error"' in page.text
+        assert fresh(world.card).birth_year is not None
+
+    def test_removal_blocks_the_card_clears_the_data_and_keeps_the_uses(self, issuer, world):
+        checkin.record_use(world.url, world.venue, nonce="nonce-0001")
+        answer = issuer.post(
+            f"/issuer/cards/{world.card.number}/remove-data", data={"confirm": "yes"}
+        )
+        assert answer.status_code == 302
+        card = fresh(world.card)
+        assert card.status == "blocked" and card.holder_data_removed_at is not None
+        assert (card.birth_year, card.postcode, card.gender, card.life_situation) == (None,) * 4
+        assert db.session.query(Use).filter_by(card_id=card.id).count() == 1
+        assert checkin.check_code(world.url, world.venue).status == "blocked"
+        page = issuer.get(f"/issuer/cards/{card.number}")
+        assert "remove-data" not in page.text  # nothing left to remove or correct
+
+    def test_retention_clears_the_data_of_cards_expired_long_ago(self, app, runner, world):
+        old = factories.active_card(world.area, world.issuer)
+        factories.shift_validity(old, -800)  # expired about a year ago, and more
+        runner_result = runner.invoke(args=["apply-retention"])
+        assert runner_result.exit_code == 0, runner_result.output
+        assert "holder data removed: 1" in runner_result.output
+        assert fresh(old).birth_year is None and fresh(old).holder_data_removed_at
+        assert fresh(world.card).birth_year is not None  # valid: kept
+        entry = db.session.query(AuditEntry).filter_by(action="cards.retention").one()
+        assert json.loads(entry.after) == {"cards": 1}

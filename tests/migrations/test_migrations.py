@@ -46,6 +46,7 @@ DROPPED = {"user": {"session_stamp"}}  # 0002: sessions are kept on the server i
 ADDED = {"staff_session"}  # 0002
 # 0003: the audit trail's holder data is rewritten (which fields changed, not values).
 REWRITTEN = {**DROPPED, "audit_entry": {"before", "after"}}
+NEW_COLUMNS = {"card": {"holder_data_removed_at"}}  # 0004, empty at first
 HOLDER_FIELDS = ("birth_year", "postcode", "gender", "life_situation")
 
 
@@ -145,7 +146,14 @@ class TestUpgradeInPlace:
 
         assert result.exit_code == 0, result.output
         assert revision(blank) == newest()
-        after = rows(blank, leave_out=REWRITTEN)
+        after = rows(blank, leave_out={**REWRITTEN, **NEW_COLUMNS})
+        engine = create_engine(blank)
+        with engine.connect() as connection:
+            for table, columns in NEW_COLUMNS.items():
+                for column in columns:
+                    filled = f'SELECT count(*) FROM "{table}" WHERE "{column}" IS NOT NULL'
+                    assert connection.execute(text(filled)).scalar() == 0
+        engine.dispose()
         assert {table: after[table] for table in ADDED} == {table: [] for table in ADDED}
         kept = rows_of(before, leave_out=REWRITTEN["audit_entry"], table="audit_entry")
         assert {table: found for table, found in after.items() if table not in ADDED} == {
