@@ -12,7 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from . import database
-from .core import accounts, audit, cards, checkin, numbers, tallies
+from .core import accounts, audit, cards, checkin, numbers, second_factor, tallies
 from .core.exceptions import CardNotUsable, KaikuError
 from .core.printing import LAYOUTS, cards_pdf
 from .core.tokens import card_url
@@ -104,6 +104,21 @@ def create_user(email, role, site_slug, password_stdin):
     user = _run(accounts.create_user, email, role=role, password=password, site_slug=site_slug)
     where = f" at {user.site.slug}" if user.site else ""
     click.echo(f"Created {user.role} user {user.email}{where}")
+
+
+@users_cli.command("totp")
+@click.argument("email")
+def reset_second_factor(email):
+    """Set up (or set up again) the user's two-step verification: prints the otpauth://
+    URI for their authenticator app and new recovery codes. Their sessions end."""
+    user = _run(accounts.find_user, email)
+    secret, recovery = _run(second_factor.reset, user)
+    click.echo(f"Two-step verification is on for {user.email}. Add it to their app:")
+    click.echo(second_factor.setup_uri(user, secret))
+    click.echo(f"(or type the key: {second_factor.grouped(secret)})")
+    click.echo("Recovery codes, each works once (the old ones no longer work):")
+    for code in recovery:
+        click.echo(f"  {code}")
 
 
 @api_keys_cli.command("create")

@@ -69,6 +69,10 @@ class User(UserMixin, db.Model):
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))  # an area's coordinator
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     active: Mapped[bool] = mapped_column(default=True)  # an admin can close an account
+    # The second factor (core/second_factor.py): the authenticator app's shared secret, and
+    # the last 30-second step whose code was accepted, so that no code is accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None]
 
     site: Mapped[Site | None] = relationship()
     area: Mapped[Area | None] = relationship()
@@ -91,6 +95,15 @@ class StaffSession(db.Model):
     ended_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the authenticator app once (a lost phone).
+    Only its SHA-256 is kept; a used code is deleted."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
 class ApiKey(db.Model):

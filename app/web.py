@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from . import labels
-from .core import numbers, sessions
+from .core import access, numbers, sessions
 from .core.exceptions import Conflict, Forbidden, KaikuError, NotFound
 from .core.qr import qr_svg
 from .extensions import db, login_manager
@@ -188,6 +188,7 @@ def init_web(app):
     app.jinja_env.globals.update(
         display_number=numbers.display,
         qr_svg=qr_svg,
+        may_use_second_factor=access.may_use_second_factor,
         page_url=page_url,
         new_nonce=lambda: uuid.uuid4().hex,  # one per record form: a resubmit records once
         **{name: getattr(labels, name) for name in labels.__all__},

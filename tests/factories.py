@@ -4,6 +4,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+import pyotp
+
 from app.core import accounts, cards, checkin, clock, sessions
 from app.core.clock import FINLAND, local_today
 from app.core.tokens import card_url
@@ -11,6 +13,7 @@ from app.extensions import db
 from app.models import Area, Card, MonthlyUses, Site, Use
 
 PASSWORD = "correct horse battery"
+TOTP_SECRET = "KAIKUTESTSECRETKAIKUTESTSECRET23"  # the admins' authenticator app in Staff
 REAL_UTCNOW = clock.utcnow
 
 
@@ -85,9 +88,23 @@ def today():
 
 
 def log_in(client, email: str) -> None:
-    """Log ``client`` in as an existing user (password PASSWORD)."""
+    """Log ``client`` in as an existing user (password PASSWORD, and for a user with two-step
+    verification a code from TOTP_SECRET)."""
     response = client.post("/login", data={"email": email, "password": PASSWORD})
     assert response.status_code == 302, response.text
+    if response.location == "/login/code":
+        for code in app_codes():  # a code is accepted once: a second login takes the next
+            response = client.post("/login/code", data={"code": code})
+            if response.status_code == 302:
+                break
+        assert response.status_code == 302, response.text
+
+
+def app_codes(secret: str = TOTP_SECRET) -> list[str]:
+    """What an authenticator app shows now, and will show next."""
+    totp = pyotp.TOTP(secret)
+    now = totp.timecode(datetime.now(timezone.utc))
+    return [totp.generate_otp(now), totp.generate_otp(now + 1)]
 
 
 @dataclass
@@ -101,10 +118,16 @@ class Staff:
 
 
 def staff(world: World) -> Staff:
-    accounts.create_user(Staff.national, role="admin", password=PASSWORD)
-    accounts.create_user(
-        Staff.coordinator, role="admin", password=PASSWORD, area_code=world.area.code
-    )
+    """(Admins have two-step verification on, with TOTP_SECRET.)"""
+    admins = [
+        accounts.create_user(Staff.national, role="admin", password=PASSWORD),
+        accounts.create_user(
+            Staff.coordinator, role="admin", password=PASSWORD, area_code=world.area.code
+        ),
+    ]
+    for admin in admins:
+        admin.totp_secret = TOTP_SECRET
+    db.session.commit()
     user(Staff.issuer, "issuer", world.issuer)
     user(Staff.desk, "venue", world.venue)
     return Staff()

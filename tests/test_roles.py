@@ -23,6 +23,12 @@ ACCESS = {
     "health.readyz": ANYONE,
     "auth.login": ANYONE,
     "auth.reset": ANYONE,
+    "auth.code": ANYONE,  # without a right password first: back to the login page
+    "auth.first_setup": ANYONE,
+    "auth.two_step": {"admin", "issuer"},
+    "auth.setup": {"admin", "issuer"},
+    "auth.recovery_codes": {"admin", "issuer"},
+    "auth.turn_off": {"admin", "issuer"},
     "auth.logout": STAFF,
     "auth.change_password": STAFF,
     "desk.index": {"venue"},

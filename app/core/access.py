@@ -4,6 +4,7 @@ exactly like missing (NotFound), so nothing leaks across sites."""
 
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, select, true
 
@@ -30,6 +31,16 @@ class Viewer:
     @property
     def is_national_admin(self) -> bool:
         return self.role == "admin" and self.area_id is None
+
+
+def second_factor_required(user: User) -> bool:
+    """Admins see the most: outside development they sign in with an app's code too."""
+    return user.role == "admin" and not current_app.config["DEV"]
+
+
+def may_use_second_factor(user: User) -> bool:
+    """Issuers may turn it on; desk accounts stay password-only (shared phones)."""
+    return user.role in ("admin", "issuer")
 
 
 def card_scope(user: User):

@@ -58,6 +58,13 @@ def find_site(slug) -> Site:
     return site
 
 
+def find_user(email) -> User:
+    user = db.session.scalar(select(User).where(User.email == _account(email)))
+    if user is None:
+        raise NotFound(_l("No user %(email)s.", email=email), "email")
+    return user
+
+
 def find_venue(slug) -> Site:
     site = find_site(slug)
     if site.kind != "venue":
@@ -159,7 +166,7 @@ def reset_link(user: User, actor: User | None) -> str:
     stops working now; the link stops working once used, or after 3 days."""
     user.password_hash = "reset:" + secrets.token_hex(16)  # matches no password
     sessions.end_all(user)  # and every open session ends
-    audit.log(actor, "user.reset", f"user {user.email}", **_user_scope(user))
+    audit.log(actor, "user.reset", f"user {user.email}", **audit_scope_of(user))
     db.session.commit()
     return _reset_serializer().dumps({"user": user.id, "hash": user.password_hash})
 
@@ -169,7 +176,7 @@ def reset_url(token: str) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/reset/{token}"
 
 
-def _user_scope(user: User) -> dict:
+def audit_scope_of(user: User) -> dict:
     """Where a user's audit entries belong, so that their area's admin sees them."""
     return {
         "site_id": user.site_id,
@@ -198,7 +205,7 @@ def _set_password(user: User, new, actor: User, action: str, keep: str | None = 
     """A new password ends every session of the user (but ``keep``, the one that set it)."""
     user.password_hash = generate_password_hash(check_password(new))
     sessions.end_all(user, keep)
-    audit.log(actor, action, f"user {user.email}", **_user_scope(user))
+    audit.log(actor, action, f"user {user.email}", **audit_scope_of(user))
     db.session.commit()
 
 
@@ -208,8 +215,18 @@ def _reset_serializer() -> URLSafeTimedSerializer:
 
 def log_in(email, password, address: str | None) -> User | None:
     """The user these credentials open, or None. The attempt is counted first (see
-    core/attempts.py): past the limit, TooManyAttempts, and the password is not checked."""
-    account = email.strip().lower() if isinstance(email, str) else ""
+    core/attempts.py): past the limit, TooManyAttempts, and the password is not checked.
+    A user with a second factor has not finished: core/second_factor.py does that."""
+    account = _account(email)
+    count_attempt(account, address)
+    user = authenticate_user(email, password)
+    if user is not None and not user.totp_secret:
+        attempts.forget(account, address or "")
+    return user
+
+
+def count_attempt(account: str, address: str | None) -> None:
+    """Count one login attempt (a password or a code); past the limit, TooManyAttempts."""
     wait = attempts.take(account, address or "")
     if wait:
         minutes = math.ceil(wait / 60)
@@ -221,10 +238,10 @@ def log_in(email, password, address: str | None) -> User | None:
             ),
             wait,
         )
-    user = authenticate_user(email, password)
-    if user is not None:
-        attempts.forget(account, address or "")
-    return user
+
+
+def _account(email) -> str:
+    return email.strip().lower() if isinstance(email, str) else ""
 
 
 def authenticate_user(email, password) -> User | None:
@@ -260,7 +277,7 @@ def set_active(user: User, active: bool, actor: User | None = None) -> User:
         f"user {user.email}",
         before=before,
         after={"active": user.active},
-        **_user_scope(user),
+        **audit_scope_of(user),
     )
     db.session.commit()
     return user

@@ -9,6 +9,7 @@ from PIL import Image
 from werkzeug.serving import make_server
 
 from app.core.qr import qr_matrix
+from tests.factories import app_codes
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -48,11 +49,16 @@ def serve(app):
 
 
 def log_in(page, base_url: str, email: str, password: str, lands_on: str = "/desk") -> None:
+    """Log in through the form (with the app's code where two-step verification asks)."""
     page.goto(f"{base_url}/login")
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("button[type=submit].primary")
-    page.wait_for_url(f"{base_url}{lands_on}")
+    page.wait_for_url(lambda url: url.endswith((lands_on, "/login/code")))
+    if page.url.endswith("/login/code"):
+        page.fill("#code", app_codes()[0])
+        page.click("button[type=submit].primary")
+        page.wait_for_url(f"{base_url}{lands_on}")
 
 
 def scene(text: str | None, size=(640, 480)) -> Image.Image:
