@@ -140,9 +140,12 @@ class TestRecoveryCodes:
             answer = again.post("/login/code", data={"recovery": recovery[0].upper()})
             assert answer.location == expected
         assert second_factor.recovery_codes_left(user(ADMIN)) == 9
-        assert db.session.scalar(
-            select(AuditEntry.after).where(AuditEntry.action == "user.recovery_code_used")
-        ) == '{"left": 9}'
+        assert (
+            db.session.scalar(
+                select(AuditEntry.after).where(AuditEntry.action == "user.recovery_code_used")
+            )
+            == '{"left": 9}'
+        )
 
     def test_new_codes_replace_the_old_ones(self, app, people):
         client = app.test_client()
