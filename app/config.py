@@ -4,6 +4,7 @@ import os
 
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"
 DEV_SIGNING_KEY = "dev-only-signing-key-not-for-production"
+DEV_CONTROLLER = "Kaiku (development registry)"
 LANGUAGES = ("fi", "sv", "en")
 
 
@@ -23,6 +24,11 @@ def from_environment() -> dict:
         "PROXIES": int(env.get("PROXIES", "0") or 0),  # reverse proxies in front, for client IPs
         "FEEDBACK_EMAIL": env.get("FEEDBACK_EMAIL", "palaute@kaikukortti.fi"),
         "CARD_HELP": env.get("CARD_HELP", "kaikukortti.fi"),  # printed on every card
+        # Named in the privacy notice: who is responsible for the registry, and how to reach
+        # them (production refuses to start without a controller).
+        "CONTROLLER": env.get("CONTROLLER", DEV_CONTROLLER),
+        "CONTROLLER_CONTACT": env.get("CONTROLLER_CONTACT", ""),
+        "BACKUP_RETENTION_DAYS": int(env.get("BACKUP_RETENTION_DAYS", "35") or 35),  # notice
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL"),
         "DEV": env.get("KAIKU_DEV") == "1",
         "BABEL_DEFAULT_LOCALE": "fi",
@@ -71,6 +77,11 @@ def check_production(config) -> None:
         raise InsecureConfig("BASE_URL must start with https:// (cards and logins go over it).")
     if config.get("DEBUG"):
         raise InsecureConfig("FLASK_DEBUG must be off: the debugger runs any code it is sent.")
+    if config["CONTROLLER"] in ("", DEV_CONTROLLER):
+        raise InsecureConfig(
+            "CONTROLLER must name who is responsible for the registry: the privacy notice "
+            "names it (and CONTROLLER_CONTACT, how to reach them)."
+        )
 
 
 def production_warnings(config) -> list[str]:

@@ -19,7 +19,7 @@ NEWEST, OLDER = secrets.token_urlsafe(32), secrets.token_hex(32)
 
 @pytest.fixture
 def env(monkeypatch, tmp_path):
-    for name in ("SECRET_KEY", "SIGNING_KEYS", "KAIKU_DEV", "BASE_URL", "FLASK_DEBUG"):
+    for name in ("SECRET_KEY", "SIGNING_KEYS", "KAIKU_DEV", "BASE_URL", "FLASK_DEBUG", "CONTROLLER"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite3'}")
     return monkeypatch
@@ -31,6 +31,7 @@ def production(env):
     env.setenv("SECRET_KEY", secrets.token_urlsafe(32))
     env.setenv("SIGNING_KEYS", f" {NEWEST} , {OLDER} ")
     env.setenv("BASE_URL", "https://kaiku.example.fi")
+    env.setenv("CONTROLLER", "Kaikukortti network of Pirkanmaa")
     return env
 
 
@@ -54,6 +55,7 @@ def test_production_refuses_to_start_with_the_dev_secrets(env):
         ("SECRET_KEY", NEWEST, "all be different"),
         ("BASE_URL", "http://kaiku.example.fi", "BASE_URL"),
         ("FLASK_DEBUG", "1", "FLASK_DEBUG"),
+        ("CONTROLLER", "", "CONTROLLER"),
     ],
 )
 def test_production_refuses_a_weak_setting_and_names_it(production, name, value, named):

@@ -83,6 +83,7 @@ class Settings:
             SIGNING_KEYS=self.signing_key,
             DATABASE_URL=self.database_url,
             BASE_URL=BASE_URL,
+            CONTROLLER="Kaiku test registry",
             PYTHONUNBUFFERED="1",
         )
         env.update({name: str(value) for name, value in extra.items()})
