@@ -15,6 +15,8 @@ ISSUER = [
     "/issuer/register",
     "/issuer/cards/{number}",
     "/account/password",
+    "/account/two-step",
+    "/account/two-step/setup",
     YEAR_2025,
 ]
 ADMIN = [
