@@ -19,7 +19,14 @@ NEWEST, OLDER = secrets.token_urlsafe(32), secrets.token_hex(32)
 
 @pytest.fixture
 def env(monkeypatch, tmp_path):
-    for name in ("SECRET_KEY", "SIGNING_KEYS", "KAIKU_DEV", "BASE_URL", "FLASK_DEBUG", "CONTROLLER"):
+    for name in (
+        "SECRET_KEY",
+        "SIGNING_KEYS",
+        "KAIKU_DEV",
+        "BASE_URL",
+        "FLASK_DEBUG",
+        "CONTROLLER",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite3'}")
     return monkeypatch
