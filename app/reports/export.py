@@ -7,7 +7,13 @@ import hmac
 import io
 from datetime import date, datetime, timedelta, timezone
 
-from babel.numbers import format_decimal, format_percent, get_decimal_symbol
+from babel.numbers import (
+    format_decimal,
+    format_percent,
+    get_decimal_symbol,
+    get_minus_sign_symbol,
+    get_plus_sign_symbol,
+)
 from flask import Response, current_app, stream_with_context
 from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
@@ -52,7 +58,13 @@ def shown(cell: Cell, for_csv: bool = False) -> str:
         if for_csv:  # a number Excel reads, in percent (the header says so)
             return format_decimal(round(cell.value * 100, 1), locale=locale, group_separator=False)
         text = format_percent(round(cell.value, 3), locale=locale, decimal_quantization=False)
-        return f"+{text}" if cell.kind == "change" and cell.value > 0 else text
+        # Babel writes a hyphen; Finnish and Swedish write a real minus sign (−25 %).
+        text = text.replace("-", get_minus_sign_symbol(locale))
+        return (
+            f"{get_plus_sign_symbol(locale)}{text}"
+            if cell.kind == "change" and cell.value > 0
+            else text
+        )
     if cell.kind == "month":
         return cell.value.strftime("%Y-%m") if for_csv else format_date(cell.value, "LLLL yyyy")
     return str(cell.value)

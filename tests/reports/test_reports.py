@@ -289,3 +289,16 @@ def test_an_export_streaming_does_not_hold_up_the_desk(app):
     rows = b"".join(stream).decode().splitlines()
     export.close()
     assert len(rows) in (0, 1)  # the use came after the export's snapshot, or just in it
+
+
+@pytest.mark.parametrize(
+    "language, fall, rise",
+    [("fi", "−25\xa0%", "+12,5\xa0%"), ("sv", "−25\xa0%", "+12,5\xa0%"), ("en", "-25%", "+12.5%")],
+)
+def test_a_change_is_signed_the_way_the_language_writes_it(app, language, fall, rise):
+    from app.core.tables import Cell
+    from app.reports.export import shown
+
+    with app.test_request_context(headers={"Accept-Language": language}):
+        assert shown(Cell(-0.25, "change")) == fall
+        assert shown(Cell(0.125, "change")) == rise
