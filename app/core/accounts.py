@@ -122,6 +122,8 @@ def create_user(
 ) -> User:
     """A staff account. An admin with an area coordinates that area; without, the nation."""
     email = check_email(email)
+    if not role:  # no role by default: a forgotten choice must not make an admin
+        raise InvalidInput(_l("Choose a role."), "role")
     role = check_choice("role", role, ROLES)
     password = check_password(password)
     site = find_site(site_slug) if site_slug else None

@@ -88,6 +88,14 @@ class TestStock:
 
 
 class TestAccounts:
+    def test_a_user_gets_no_role_unless_one_is_chosen(self, admin):
+        form = admin.get("/admin/users").text
+        role = re.search(r'<select id="role".*?</select>', form, re.S).group(0)
+        assert re.search(r'<option value="">[^<]+</option>', role)  # chosen first: nothing
+        page = admin.post("/admin/users", data={"email": "who@kaiku.fi"})
+        assert page.status_code == 422 and "Valitse rooli" in page.text
+        assert db.session.scalar(select(User).where(User.email == "who@kaiku.fi")) is None
+
     def test_area_site_and_user_with_a_one_time_password_link(self, admin, client, world):
         assert (
             admin.post("/admin/areas", data={"code": "uus", "name": "Uusimaa"}).status_code == 302
