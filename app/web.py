@@ -38,7 +38,7 @@ _ERROR_TITLES = {
 _ERROR_HINTS = {
     400: _l("Go back and try again. If the form was open for a long time, reload it first."),
     403: _l("Log in with an account that has access, or ask your coordinator."),
-    404: _l("Check the address. A card link must be copied whole."),
+    404: _l("Check the address, or go back to the previous page."),
     405: _l("Go back to the previous page and try again."),
     413: _l("Send less at a time: a form or an API request may be at most 1 MB."),
     429: _l(
@@ -120,7 +120,12 @@ def json_error(code: int, error: str, message, field: str | None = None):
     return jsonify(body), code
 
 
+_CARD_LINK_NOT_FOUND = _l("Check the address. A card link must be copied whole.")
+
+
 def error_page(code: int, detail=None):
+    if code == 404 and detail is None and request.path.startswith("/k/"):
+        detail = _CARD_LINK_NOT_FOUND
     return (
         render_template(
             "errors/error.html",

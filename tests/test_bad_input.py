@@ -100,3 +100,11 @@ def test_an_api_key_that_is_not_a_key_is_unauthorised(ctx, client):
     )
     assert response.status_code == 401
     assert db.session.query(ApiKey).count() == 0
+
+
+def test_a_missing_page_talks_about_card_links_only_at_a_card_link(client):
+    card = client.get("/k/not-a-card-token")
+    staff = client.get("/admin/no-such-page")
+    assert card.status_code == staff.status_code == 404
+    assert "Kortin linkki on kopioitava kokonaan" in card.text
+    assert "Kortin linkki" not in staff.text and "Tarkista osoite" in staff.text
