@@ -2,10 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 
+from .core.checkin import card_state
+
 __all__ = [
     "VERDICT_WORDS",
     "VERDICT_ICONS",
     "CARD_STATUS_WORDS",
+    "card_status_today",
     "CARD_KIND_WORDS",
     "CATEGORY_WORDS",
     "GENDER_WORDS",
@@ -33,6 +36,18 @@ CARD_STATUS_WORDS = {
     "blocked": _l("Blocked"),
     "replaced": _l("Replaced by a new card"),
 }
+
+
+def card_status_today(card) -> str:
+    """A card's status as of today, in words: an active card past its last day is expired."""
+    state = card_state(card)
+    return (
+        CARD_STATUS_WORDS["active"]
+        if state == "valid"
+        else (CARD_STATUS_WORDS.get(state) or VERDICT_WORDS[state])
+    )
+
+
 CARD_KIND_WORDS = {"personal": _l("Personal card"), "community": _l("Community card")}
 CATEGORY_WORDS = {
     "culture": _l("Culture"),

@@ -184,6 +184,15 @@ class TestLookUp:
         entry = db.session.query(AuditEntry).filter_by(action="card.uses_printout").one()
         assert entry.actor == "staff@issuer.fi" and json.loads(entry.after) == {"uses": 1}
 
+    def test_an_expired_card_shows_as_expired_everywhere(self, issuer, world):
+        def status(page):
+            return re.findall(r"<(?:dd|td)>(Voimassa|Vanhentunut)</(?:dd|td)>", page.text)
+
+        assert status(issuer.get(f"/issuer/cards/{world.card.number}")) == ["Voimassa"]
+        factories.shift_validity(world.card, -400)
+        assert status(issuer.get(f"/issuer/cards/{world.card.number}")) == ["Vanhentunut"]
+        assert status(issuer.get("/issuer")) == ["Vanhentunut"]  # recent registrations
+
     def test_another_sites_card_is_not_found(self, client, world):
         from app.core import accounts
 
