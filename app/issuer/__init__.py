@@ -119,13 +119,14 @@ def card(number: str):
 
 
 def _change(number: str, action, done_message):
-    """Apply ``action(card)`` and come back to the card, or show why not."""
+    """Apply ``action(card)`` and come back to the card, or show why not. ``done_message``
+    may be a function of the changed card."""
     card = _card(number)
     try:
         result = action(card)
     except KaikuError as error:
         return _render_card(card, form_errors(error), 422)
-    flash(done_message, "success")
+    flash(done_message(result) if callable(done_message) else done_message, "success")
     return _to_card(result)
 
 
@@ -177,7 +178,11 @@ def remove_data(number: str):
 @role_required("issuer")
 def renew(number: str):
     return _change(
-        number, lambda card: cards.renew_card(card, actor=current_user), _l("The card was renewed.")
+        number,
+        lambda card: cards.renew_card(card, actor=current_user),
+        lambda card: _l(
+            "The card was renewed. It is valid until %(date)s.", date=format_date(card.valid_until)
+        ),
     )
 
 

@@ -109,10 +109,13 @@ class TestChanges:
     def test_renew_near_expiry_adds_a_year_from_expiry(self, issuer, world):
         factories.shift_validity(world.card, -330)  # a month left
         until = world.card.valid_until
-        assert issuer.post(f"/issuer/cards/{world.card.number}/renew").status_code == 302
-        assert fresh(world.card).valid_until == cards.last_day_of_year_from(
-            until + timedelta(days=1)
+        done = issuer.post(f"/issuer/cards/{world.card.number}/renew", follow_redirects=True)
+        new_until = cards.last_day_of_year_from(until + timedelta(days=1))
+        assert fresh(world.card).valid_until == new_until
+        said = (
+            f"Kortti uusittiin. Se on voimassa {new_until.day}.{new_until.month}.{new_until.year}"
         )
+        assert said in done.text
 
     def test_renew_too_early_or_twice_is_refused(self, issuer, world):
         factories.shift_validity(world.card, -330)
