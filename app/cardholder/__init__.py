@@ -11,7 +11,7 @@ import hashlib
 from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user
 
-from ..core import checkin, numbers
+from ..core import cards, checkin, numbers
 from ..core.clock import utcnow
 from ..core.printing import cards_pdf
 from ..core.tokens import card_url
@@ -34,7 +34,13 @@ def _card_or_404(token: str):
 def _status(card) -> dict:
     """What the holder's page says about the card now."""
     state = checkin.card_state(card)
-    return {"card": card, "state": state, "usable": state == "valid", "checked_at": utcnow()}
+    return {
+        "card": card,
+        "state": state,
+        "usable": state == "valid",
+        "expires_soon": cards.expires_soon(card),
+        "checked_at": utcnow(),
+    }
 
 
 @bp.get("/<token>")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import CARD_KINDS, GENDERS, LIFE_SITUATIONS, Area, Batch, Card, Site, Use, User
-from . import audit, numbers
+from . import audit, checkin, numbers
 from .clock import local_today, utcnow
 from .exceptions import Conflict, InvalidInput, NotFound
 from .validation import check_birth_year, check_choice, check_int, check_postcode
@@ -21,6 +21,7 @@ from .validation import check_birth_year, check_choice, check_int, check_postcod
 MAX_BATCH = 5000
 DAY = timedelta(days=1)
 RENEWAL_WINDOW = timedelta(days=60)  # how early before expiry a card can be renewed
+EXPIRY_NOTICE = timedelta(days=30)  # how early the holder's card page says it will expire
 _REGISTRATION = (
     "kind",
     "birth_year",
@@ -257,6 +258,11 @@ def renew_card(card: Card, actor: User | None = None) -> Card:
 def renewable_from(card: Card) -> date | None:
     """The first day a registered card can be renewed."""
     return card.valid_until - RENEWAL_WINDOW if card.valid_until else None
+
+
+def expires_soon(card: Card) -> bool:
+    """A usable card whose last day is at most EXPIRY_NOTICE away: time to renew it."""
+    return checkin.card_state(card) == "valid" and card.valid_until - local_today() <= EXPIRY_NOTICE
 
 
 def change_children(card: Card, children, actor: User | None = None) -> Card:

@@ -34,6 +34,18 @@ def test_card_page_shows_validity_children_and_status_but_nothing_else(client, w
     assert 'action="/desk/uses"' not in page.text  # no desk controls for the public
 
 
+@pytest.mark.parametrize("days_left, warned", [(31, False), (30, True), (0, True)])
+def test_the_card_says_when_it_expires_from_30_days_before(client, world, days_left, warned):
+    factories.shift_validity(
+        world.card, days_left - (world.card.valid_until - factories.today()).days
+    )
+    assert (world.card.valid_until - factories.today()).days == days_left
+    page = client.get(path_of(world.url), headers={"Accept-Language": "en"})
+    assert ('class="card-notice"' in page.text) == warned
+    assert ("can renew it for another year" in page.text) == warned
+    assert '<svg class="qr"' in page.text and "data-qr hidden" not in page.text  # still valid
+
+
 @pytest.mark.parametrize("change", ["block", "expire"])
 def test_unusable_card_shows_why_and_no_qr(client, world, change):
     if change == "block":
