@@ -43,5 +43,10 @@
 
   if (card.dataset.offlineUrl && "serviceWorker" in navigator) {
     navigator.serviceWorker.register(card.dataset.offlineUrl, { scope: "/k/" }).catch(() => {});
+    /* One visit is enough: the worker keeps this page, and the page in each language. */
+    navigator.serviceWorker.ready.then((registration) => {
+      const languages = [...document.querySelectorAll(".languages a")].map((link) => link.href);
+      registration.active.postMessage({ keep: [location.href, ...languages] });
+    });
   }
 })();

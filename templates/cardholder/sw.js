@@ -24,19 +24,38 @@ const [MARK, HOLDER_CARD] = {{ marker|tojson }};
 async function cardPage(request) {
   const cache = await caches.open(CARDS);
   try {
-    const response = await fetch(request, { cache: "no-store" });
-    if (response.ok && response.headers.get(MARK) === HOLDER_CARD) {
-      await cache.put(request, response.clone());
-    } else {
-      await cache.delete(request);
-    }
-    return response;
+    return await fetchAndKeep(cache, request);
   } catch (error) {
-    const copy = await cache.match(request, { ignoreSearch: false });
+    const copy = await cache.match(request, { ignoreVary: true });
     if (copy) return copy;
     throw error;
   }
 }
+
+async function fetchAndKeep(cache, request) {
+  const response = await fetch(request, { cache: "no-store" });
+  if (response.ok && response.headers.get(MARK) === HOLDER_CARD) {
+    await cache.put(request, response.clone());
+  } else {  // not the holder's own page (a desk's view): keep no copy of this card at all
+    await cache.delete(request, { ignoreSearch: true });
+  }
+  return response;
+}
+
+/* The first visit comes before this worker does: the page then asks it to keep that page
+ * and the same page in the other languages (each fetched once, when not kept yet). */
+self.addEventListener("message", (event) => {
+  const pages = (event.data && event.data.keep) || [];
+  event.waitUntil((async () => {
+    const cache = await caches.open(CARDS);
+    for (const page of pages) {
+      const url = new URL(page, self.location.origin);
+      if (url.origin !== self.location.origin || !url.pathname.startsWith("/k/")) continue;
+      if (await cache.match(url.href, { ignoreVary: true })) continue;
+      await fetchAndKeep(cache, new Request(url.href, { credentials: "same-origin" })).catch(() => {});
+    }
+  })());
+});
 
 /* Static files have content-hashed URLs: a stored copy is always right. */
 async function staticFile(request) {
