@@ -49,6 +49,23 @@ def set_up(client, path="/login/setup"):
     return secret, re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", answer.text)
 
 
+def enrolled(app, email=ADMIN):
+    """The user set up the app at their first login, then logged out: (secret, codes)."""
+    client = app.test_client()
+    password_step(client, email)
+    set_up_there = "/login/setup" if email == ADMIN else "/account/two-step/setup"
+    secret, recovery = set_up(client, set_up_there)
+    client.post("/logout")
+    return secret, recovery
+
+
+def at_the_code_step(app, email=ADMIN):
+    """A new browser that has given the right password."""
+    client = app.test_client()
+    assert password_step(client, email).location == "/login/code"
+    return client
+
+
 def is_in(client, path="/admin") -> bool:
     return client.get(path).status_code == 200
 
@@ -80,13 +97,9 @@ class TestAdminsMustUseIt:
         )
 
     def test_then_every_login_asks_for_a_code_once(self, app, people):
-        client = app.test_client()
-        password_step(client)
-        secret, _ = set_up(client)
-        client.post("/logout")
+        secret, _ = enrolled(app)
 
-        again = app.test_client()
-        assert password_step(again).location == "/login/code"
+        again = at_the_code_step(app)
         page = again.get("/login/code").text
         assert 'autocomplete="one-time-code"' in page
         assert not is_in(again)
@@ -100,13 +113,9 @@ class TestAdminsMustUseIt:
         assert is_in(again)
 
     def test_the_password_alone_opens_no_session(self, app, people):
-        client = app.test_client()
-        password_step(client)
-        set_up(client)
-        client.post("/logout")
+        enrolled(app)
         before = db.session.query(StaffSession).count()
-        half = app.test_client()
-        password_step(half)
+        half = at_the_code_step(app)
         assert db.session.query(StaffSession).count() == before
         assert not is_in(half) and half.get("/account/two-step").status_code == 302
 
@@ -129,14 +138,10 @@ class TestAdminsMustUseIt:
 
 class TestRecoveryCodes:
     def test_a_recovery_code_logs_in_once(self, app, people):
-        client = app.test_client()
-        password_step(client)
-        _, recovery = set_up(client)
-        client.post("/logout")
+        _, recovery = enrolled(app)
 
         for expected in ("/admin", None):
-            again = app.test_client()
-            password_step(again)
+            again = at_the_code_step(app)
             answer = again.post("/login/code", data={"recovery": recovery[0].upper()})
             assert answer.location == expected
         assert second_factor.recovery_codes_left(user(ADMIN)) == 9
@@ -158,20 +163,15 @@ class TestRecoveryCodes:
         new = re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", answer.text)
         assert len(new) == 10 and not set(new) & set(old)
         client.post("/logout")
-        again = app.test_client()
-        password_step(again)
+        again = at_the_code_step(app)
         assert again.post("/login/code", data={"recovery": old[0]}).status_code == 422
         assert again.post("/login/code", data={"recovery": new[0]}).location == "/admin"
 
 
 class TestLimits:
     def test_codes_count_as_login_attempts(self, app, people):
-        client = app.test_client()
-        password_step(client)
-        secret, _ = set_up(client)
-        client.post("/logout")
-        again = app.test_client()
-        password_step(again)
+        secret, _ = enrolled(app)
+        again = at_the_code_step(app)
         wrong = [again.post("/login/code", data={"code": "000000"}).status_code for _ in range(4)]
         assert wrong == [422] * 4  # with the password: five attempts
         right = factories.app_codes(secret)[1]
@@ -179,12 +179,8 @@ class TestLimits:
         assert not is_in(again)
 
     def test_the_second_step_waits_five_minutes(self, app, people, monkeypatch):
-        client = app.test_client()
-        password_step(client)
-        secret, _ = set_up(client)
-        client.post("/logout")
-        again = app.test_client()
-        password_step(again)
+        secret, _ = enrolled(app)
+        again = at_the_code_step(app)
         import app.auth as auth
 
         later = auth.time.time() + PENDING_SECONDS + 1
@@ -234,8 +230,7 @@ class TestTheOperatorsCommand:
         assert totp.secret == user(ISSUER).totp_secret and totp.issuer == "Kaiku"
         assert not is_in(client, "/issuer")  # the user's sessions end
         recovery = re.findall(r"^  ([a-z2-9]{5}-[a-z2-9]{5})$", result.output, re.M)
-        again = app.test_client()
-        assert password_step(again, ISSUER).location == "/login/code"
+        again = at_the_code_step(app, ISSUER)
         assert again.post("/login/code", data={"recovery": recovery[3]}).location == "/issuer"
 
     def test_a_desk_account_is_refused(self, app, people, runner):

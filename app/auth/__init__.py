@@ -88,7 +88,7 @@ def first_setup():
     if recovery is None:
         return page
     _start_session(user)
-    return render_template("auth/recovery_codes.html", codes=recovery, next=target)
+    return _recovery_codes_page(recovery, then=target)
 
 
 @bp.get("/account/two-step")
@@ -114,9 +114,7 @@ def setup():
     if recovery is None:
         return page
     flash(_l("Two-step verification is on."), "success")
-    return render_template(
-        "auth/recovery_codes.html", codes=recovery, next=url_for("auth.two_step")
-    )
+    return _recovery_codes_page(recovery)
 
 
 @bp.post("/account/two-step/recovery-codes")
@@ -129,9 +127,7 @@ def recovery_codes():
         )
     except KaikuError as error:
         return _two_step_refused(error, "new-codes")
-    return render_template(
-        "auth/recovery_codes.html", codes=recovery, next=url_for("auth.two_step")
-    )
+    return _recovery_codes_page(recovery)
 
 
 @bp.post("/account/two-step/off")
@@ -144,6 +140,13 @@ def turn_off():
         return _two_step_refused(error, "off")
     flash(_l("Two-step verification is off."), "success")
     return redirect(url_for("auth.two_step"))
+
+
+def _recovery_codes_page(recovery: list[str], then: str | None = None):
+    """The new recovery codes, shown once; then on to ``then`` (the settings)."""
+    return render_template(
+        "auth/recovery_codes.html", codes=recovery, next=then or url_for("auth.two_step")
+    )
 
 
 def _two_step_refused(error: KaikuError, form: str):
