@@ -70,7 +70,10 @@
       performance.measure("kaiku-scan", { start: frameTime, end: performance.now() });
     }
     announcer.textContent = "";
-    announcer.textContent = section ? section.innerText.split("\n").slice(0, 3).join(". ") : "";
+    // The word and the message, not the icon beside them (a screen reader would read "!").
+    const said = section ? [".result-word", ".result-message", "#typed-note"] : [];
+    announcer.textContent = said.map((part) => $(part, section))
+      .filter(Boolean).map((part) => part.textContent.trim()).join(". ");
     feedback(status);
     const recordButton = $("[data-record-button]", result);
     // At once only for a signed code (camera or scanner), never for a typed number.
@@ -84,7 +87,8 @@
   }
 
   /* While a result fills the screen, nothing behind it takes focus. */
-  const behind = () => [...document.querySelectorAll("body > header, .skip-link"), ...desk.children]
+  const behind = () => [...document.querySelectorAll("body > header, body > footer, .skip-link"),
+    ...desk.children]
     .filter((element) => element && element !== resultArea && element !== announcer &&
       element.tagName !== "SCRIPT");
   function openOverlay() {
