@@ -74,6 +74,17 @@ class Verdict:
     last_use: Use | None = None
     quota_left: int | None = None
 
+    @property
+    def needs_retyping(self) -> bool:
+        """A typed number with a typo, or one no card has: staff check and correct it
+        (the card may well be fine), not a refusal to show the customer."""
+        return self.status == "invalid" and self.typed and self.reason in ("mistyped", "unknown")
+
+    @property
+    def asks_for_the_number(self) -> bool:
+        """A code that can't be trusted, where the printed number still can be typed."""
+        return self.status == "invalid" and not self.typed and self.reason != "unknown"
+
     def message(self) -> str:
         """What desk staff should know and do, in the request's language."""
         card = self.card
@@ -100,7 +111,7 @@ _MESSAGES = {
     "unregistered": _l(
         "This card has not been registered yet. The holder should contact the issuer."
     ),
-    "blocked": _l("The card is blocked. Keep the card and direct the holder to the issuer."),
+    "blocked": _l("The card is blocked. Direct the holder to the issuer."),
     "replaced": _l("This card has been replaced by a new card. Ask for the new card."),
     "quota_full": _l("The free tickets for this event have run out."),
 }
@@ -128,8 +139,8 @@ def identify(code, lock: bool = False) -> tuple[Card | None, bool, str | None]:
     if _TOKEN.match(text):
         card, problem = card_for_token(text, lock)
         return card, False, problem
-    if not numbers.looks_like_number(text):
-        return None, True, "unreadable"
+    if not numbers.looks_like_number(text):  # (a scanned code of something else, say)
+        return None, False, "unreadable"
     if not numbers.is_valid(text):
         return None, True, "mistyped"
     card = _card_by_number(numbers.normalise(text), lock)

@@ -42,7 +42,7 @@
   function feedback(status) {
     if (!soundOn()) return;
     const good = status === "valid" || status === "recorded";
-    const warning = status === "already_used" || status === "quota_full";
+    const warning = ["already_used", "quota_full", "check"].includes(status);
     try {
       if (good) {
         tone(880, 0.09, "sine");
@@ -61,6 +61,7 @@
   /* ---- the result screen ---- */
   function showResult(html, frameTime) {
     result.innerHTML = html;
+    if ($("[data-retype]", result)) return askToCorrect();
     openOverlay();
     nextButton.hidden = false;
     enhanceSteppers(result);
@@ -86,6 +87,29 @@
     return status;
   }
 
+  /* A typed number with a typo (or that no card has): said beside the field, which keeps
+   * what was typed, selected for correcting. Not a full-screen refusal. */
+  function askToCorrect() {
+    closeOverlay(); // (when the number was typed on a refused code's screen)
+    codeInput.setAttribute("aria-invalid", "true");
+    codeInput.setAttribute("aria-describedby", "code-help code-hint retype-message");
+    announcer.textContent = "";
+    announcer.textContent = [".result-word", ".result-message"]
+      .map((part) => $(part, result).textContent.trim()).join(". ");
+    feedback("check");
+    codeInput.focus();
+    codeInput.select();
+    camera.resume();
+    return "check";
+  }
+  function clearCorrection() {
+    if (!$("[data-retype]", result)) return;
+    result.innerHTML = "";
+    codeInput.removeAttribute("aria-invalid");
+    codeInput.setAttribute("aria-describedby", "code-help code-hint");
+  }
+  codeInput.addEventListener("input", clearCorrection);
+
   /* While a result fills the screen, nothing behind it takes focus. */
   const behind = () => [...document.querySelectorAll("body > header, body > footer, .skip-link"),
     ...desk.children]
@@ -97,13 +121,17 @@
     behind().forEach((element) => (element.inert = true));
   }
 
-  function closeResult() {
-    stopRetrying();
+  function closeOverlay() {
     behind().forEach((element) => (element.inert = false));
     resultArea.classList.remove("open");
     document.body.classList.remove("result-open");
-    result.innerHTML = "";
     nextButton.hidden = true;
+  }
+
+  function closeResult() {
+    stopRetrying();
+    closeOverlay();
+    result.innerHTML = "";
     codeInput.value = "";
     showHint();
     codeInput.focus();
@@ -216,6 +244,10 @@
       event.preventDefault();
       $("[data-record-button]", form).disabled = true;
       deliver(form.action, new FormData(form), { record: true });
+    } else if (form.matches("[data-retype-form]")) {
+      event.preventDefault(); // the number printed on a card whose code can't be trusted
+      const typed = form.elements.code.value.trim();
+      if (typed) check(typed);
     } else if (form.matches("[data-undo]")) {
       event.preventDefault();
       try {

@@ -110,6 +110,40 @@ class TestDeskFlow:
         assert status_on(page) == "invalid"
         assert 'data-reason="mistyped"' in page.text
 
+    @pytest.mark.parametrize("reason", ["mistyped", "unknown"])
+    def test_a_typo_asks_to_check_the_number_and_keeps_it(self, desk, world, reason):
+        number = numbers.display(world.card.number)
+        typed = number[:-1] + ("0" if number[-1] != "0" else "1")
+        if reason == "unknown":
+            typed = numbers.display(numbers.generate())  # well formed, but no card has it
+        page = check(desk, typed)
+        assert f'data-reason="{reason}"' in page.text and "data-retype" in page.text
+        assert "Tarkista numero" in page.text and "result-invalid" not in page.text  # not red
+        field = re.search(r'<input id="code"[^>]*>', page.text).group(0)
+        assert f'value="{typed}"' in field and 'aria-invalid="true"' in field
+
+    @pytest.mark.parametrize("reason", ["forged", "old_code"])
+    def test_a_code_not_to_trust_offers_to_type_the_printed_number(self, desk, world, reason):
+        if reason == "forged":
+            code = world.url[:-2] + ("AA" if not world.url.endswith("AA") else "BB")
+        else:
+            code = world.url
+            cards.new_code(world.card)
+        page = check(desk, code)
+        assert f'data-reason="{reason}"' in page.text
+        assert 'id="printed-number"' in page.text and "data-retype-form" in page.text
+        answer = desk.post("/desk/check", data={"code": numbers.display(world.card.number)})
+        assert status_on(answer) == "valid"
+
+    def test_a_scanned_code_of_something_else_is_not_called_typed(self, desk):
+        page = check(desk, "https://example.com/not-a-card")
+        assert 'data-reason="unreadable"' in page.text and 'id="typed-note"' not in page.text
+
+    def test_a_blocked_card_shows_no_valid_until(self, desk, world):
+        page = check(desk, factories.url_of(cards.block_card(world.card)))
+        assert status_on(page) == "blocked" and "Voimassa asti" not in page.text
+        assert "talteen" not in page.text  # a phone card can't be kept
+
     def test_typed_number_is_marked_typed(self, desk, world):
         page = check(desk, numbers.display(world.card.number))
         assert status_on(page) == "valid"
