@@ -24,7 +24,7 @@ bp.after_request(scanner_headers)
 
 @bp.context_processor
 def desk_helpers():
-    return {"can_undo": checkin.can_undo}
+    return {"can_undo": checkin.can_undo, "device_use_ids": session.get("device_uses", [])}
 
 
 def _venue():

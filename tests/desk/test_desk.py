@@ -88,6 +88,8 @@ class TestDeskFlow:
         again = check(desk, world.url)
         assert status_on(again) == "already_used"
         assert 'action="/desk/uses"' not in again.text
+        assert "aikuisia 1, lapsia 2, avustaja 1" in again.text  # what was recorded
+        assert f'action="/desk/uses/{use.id}/undo"' in again.text  # this device did: undo
 
         desk_page = desk.get("/desk")
         assert f"/desk/uses/{use.id}/undo" in desk_page.text
@@ -95,6 +97,11 @@ class TestDeskFlow:
         assert live_uses() == []
 
         assert status_on(check(desk, world.url)) == "valid"
+
+    def test_already_used_elsewhere_offers_no_undo(self, desk, world, app):
+        checkin.record_use(world.url, world.venue, nonce="other-desk-1")
+        page = check(desk, world.url)
+        assert status_on(page) == "already_used" and "/undo" not in page.text.split("uses-title")[0]
 
     def test_submitting_the_same_record_form_twice_records_once(self, desk, world):
         form = record_form(check(desk, world.url))
