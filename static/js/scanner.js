@@ -3,14 +3,14 @@
  * attach(section, {name, onCode}) starts the rear camera (unless the user turned it
  * off on this device), reads QR codes from every new frame with the browser's own
  * BarcodeDetector or the vendored zxing-wasm polyfill, and calls onCode(text,
- * frameTime) once per code: the same code again within 3 s is ignored. It offers
+ * frameTime) once per code: a code is read again only after it has left the view. It offers
  * switch camera and torch where the device has them, pauses while the page is
  * hidden, and explains in plain words when there is no camera or no permission.
  */
 window.KaikuScanner = (() => {
   "use strict";
 
-  const SAME_CODE_PAUSE_MS = 3000;
+  const LEFT_VIEW_MS = 1000; // a code unseen this long has left the view
 
   /* Settings remembered on this device, under "kaiku.<name>.<key>". */
   function deviceStore(name) {
@@ -76,6 +76,7 @@ window.KaikuScanner = (() => {
       }
       say(TEXT.cameraStarting);
       starting = true;
+      toggle.textContent = TEXT.stopCamera; // a tap while it starts stops it
       try {
         detector = detector || (await makeDetector());
         const video_constraints = deviceIndex >= 0
@@ -164,12 +165,14 @@ window.KaikuScanner = (() => {
       next();
     }
 
+    /* A card held in view is read once: it is read again only after it has been out of
+       view for LEFT_VIEW_MS (say, shown again after "Next"), never while it stays there. */
     function found(code, frameTime) {
       const now = performance.now();
-      if (paused || (code === lastCode && now - lastSeen < SAME_CODE_PAUSE_MS)) return;
+      const stayed = code === lastCode && now - lastSeen < LEFT_VIEW_MS;
       lastCode = code;
       lastSeen = now;
-      onCode(code, frameTime);
+      if (!paused && !stayed) onCode(code, frameTime);
     }
 
     toggle.addEventListener("click", () => (stream || starting ? stop() : start()));

@@ -50,13 +50,17 @@ def settle():
 
 @pytest.fixture
 def launch(playwright_instance, tmp_path):
-    """launch(camera=None): a Chromium, with a fake camera showing that code's QR if given."""
+    """launch(camera=None, scenes=None): a Chromium, with a fake camera showing that code's
+    QR if given, or a looped film of (code or None, seconds) scenes."""
     browsers = []
 
-    def start(camera: str | None = None):
+    def start(camera: str | None = None, scenes: list[tuple[str | None, float]] | None = None):
         video = None
         if camera is not None:
-            video = write_y4m(tmp_path / f"camera-{len(browsers)}.y4m", [(scene(camera), 10)])
+            scenes = [(camera, 1)]
+        if scenes:
+            film = [(scene(code), round(seconds * 10)) for code, seconds in scenes]
+            video = write_y4m(tmp_path / f"camera-{len(browsers)}.y4m", film)
         browsers.append(launch_chromium(playwright_instance, video))
         return browsers[-1]
 

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Use
 from tests import factories
 from tests.browser.conftest import desk_page, enter_code, settle
+from tests.browser.harness import log_in
 
 RESULT = "[data-result] [data-status]"
 
@@ -48,10 +49,22 @@ def test_a_card_shown_to_the_camera_is_recorded_then_already_used(live, launch, 
     wait_for_status(page, "recorded")
     assert live_uses() == [(card_id, 2, 1)]
 
-    page.click("[data-next]")
-    wait_for_status(page, "already_used")  # the same card, still in view after 3 s
+    page.click("[data-next]")  # the card stays in view: it is not read again
+    page.wait_for_timeout(4000)
+    assert page.locator(RESULT).count() == 0
     assert live_uses() == [(card_id, 2, 1)]
     assert page.locator("[data-uses] [data-use-id]").count() == 1
+
+
+def test_a_card_shown_again_after_leaving_the_view_is_read_again(live, launch, world):
+    url = world.url
+    settle()
+    page = desk_page(launch(scenes=[(url, 2), (None, 1.5)]), live)  # shown, taken away, ...
+    wait_for_status(page, "valid")
+    page.click("[data-record-button]")
+    wait_for_status(page, "recorded")
+    page.click("[data-next]")
+    wait_for_status(page, "already_used")  # shown again once it had left the view
 
 
 @pytest.mark.parametrize("kind", ["blocked", "forged"])
@@ -250,3 +263,28 @@ def test_space_on_the_record_button_records(live, launch, world):
     page.focus("[data-record-button]")
     page.keyboard.press("Space")
     wait_for_status(page, "recorded")
+
+
+def test_while_the_camera_starts_its_button_stops_it(live, launch, world):
+    url = world.url
+    settle()
+    browser = launch(camera=url)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="en", permissions=["camera"]
+    )
+    context.add_init_script(
+        """const slow = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+        navigator.mediaDevices.getUserMedia = (constraints) =>
+            new Promise((done) => setTimeout(() => done(slow(constraints)), 1500));"""
+    )
+    page = context.new_page()
+    log_in(page, live, factories.Staff.desk, factories.PASSWORD)
+    toggle = page.locator("[data-camera-toggle]")
+    assert toggle.inner_text() == "Stop camera"  # starting: a tap stops it
+    toggle.click()
+    page.wait_for_timeout(2500)  # the camera would have started by now
+    assert toggle.inner_text() == "Start camera"
+    assert page.is_hidden("[data-scanner] video") or page.evaluate(
+        "document.querySelector('[data-scanner] video').srcObject === null"
+    )
+    assert page.locator(RESULT).count() == 0  # and it read nothing
