@@ -84,6 +84,18 @@ def desk_page(browser, base_url: str, language: str = "en", **context_options):
     return page
 
 
+def lines_of(page, selector: str) -> int:
+    """How many lines the text of the element ``selector`` takes on screen."""
+    return page.evaluate(
+        """(selector) => {
+            const range = document.createRange();
+            range.selectNodeContents(document.querySelector(selector));
+            return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+        }""",
+        selector,
+    )
+
+
 def enter_code(page, code: str):
     """Type (or let a keyboard scanner type) a code into the desk and press Enter."""
     page.fill("#code", code)

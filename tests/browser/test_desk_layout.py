@@ -6,7 +6,7 @@ import pytest
 
 from app.core import numbers
 from tests import factories
-from tests.browser.conftest import desk_page, enter_code, settle
+from tests.browser.conftest import desk_page, enter_code, lines_of, settle
 
 PHONE = {"width": 360, "height": 640}
 MUST_SEE = [
@@ -57,3 +57,17 @@ def test_an_open_result_is_all_a_screen_reader_meets(live, launch, world):
             .map((element) => element.outerHTML.slice(0, 60))"""
     )
     assert reachable == []  # Shift+Tab from the result finds nothing of the page behind it
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_with_text_at_200_percent_the_result_runs_off_no_side(live, launch, world, language):
+    typed = numbers.display(world.card.number)
+    settle()
+    page = desk_page(launch(), live, language)
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    enter_code(page, typed)
+    page.wait_for_selector('[data-result] [data-status="valid"]')
+    area = "document.querySelector('[data-result-area]')"
+    assert page.evaluate(f"{area}.scrollWidth <= {area}.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert lines_of(page, "#result-word") == 1  # the word whole, below its icon if need be

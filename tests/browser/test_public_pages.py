@@ -2,14 +2,9 @@
 
 import pytest
 
-from tests.browser.conftest import settle
+from tests.browser.conftest import lines_of, settle
 
 PAGES = ["/", "/accessibility", "/privacy", "/login", "/no-such-page"]
-LINES_OF_THE_NUMBER = """() => {
-  const range = document.createRange();
-  range.selectNodeContents(document.querySelector('.card-number'));
-  return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size;
-}"""
 
 
 @pytest.mark.parametrize("language", ["fi", "sv"])
@@ -30,4 +25,4 @@ def test_nothing_runs_off_the_side_with_larger_text(live, launch, world, languag
         if width > 360:
             too_wide[path] = width
     assert too_wide == {}
-    assert page.evaluate(LINES_OF_THE_NUMBER) == 1  # the card's number never breaks
+    assert lines_of(page, ".card-number") == 1  # the card's number never breaks
