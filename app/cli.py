@@ -206,6 +206,14 @@ def block_card(number):
     click.echo(f"Blocked {numbers.display(card.number)}")
 
 
+@cards_cli.command("unblock")
+@click.argument("number")
+def unblock_card(number):
+    """A card blocked by mistake works again (not one replaced or with its data removed)."""
+    card = _run(lambda: cards.unblock_card(cards.find_card(number)))
+    click.echo(f"Unblocked {numbers.display(card.number)}")
+
+
 @cards_cli.command("new-code")
 @click.argument("number")
 def new_code(number):

@@ -46,6 +46,7 @@ ACCESS = {
     "issuer.renew": {"issuer"},
     "issuer.children": {"issuer"},
     "issuer.block": {"issuer"},
+    "issuer.unblock": {"issuer"},
     "issuer.uses_printout": {"issuer"},
     "issuer.correct": {"issuer"},
     "issuer.remove_data": {"issuer"},

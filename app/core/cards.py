@@ -291,6 +291,18 @@ def block_card(card: Card, actor: User | None = None) -> Card:
     return card
 
 
+def unblock_card(card: Card, actor: User | None = None) -> Card:
+    """A card blocked by mistake works again. Not one whose holder's data was removed
+    (it holds no registration to work with), nor one replaced by a new card."""
+    if card.status != "blocked" or card.holder_data_removed_at:
+        raise Conflict(_l("Only a card blocked by mistake can be unblocked."), "number")
+    before = snapshot(card)
+    card.status = "active"
+    _audit(actor, "card.unblock", card, before)
+    db.session.commit()
+    return card
+
+
 def replace_card(card: Card, replacement: Card, actor: User | None = None) -> Card:
     """A lost card: block it and move its registration to new stock in one step.
     The old card answers ``replaced`` at desks; the new one carries on."""

@@ -199,10 +199,23 @@ def children(number: str):
 @bp.post("/cards/<number>/block")
 @role_required("issuer")
 def block(number: str):
+    def block_confirmed(card):
+        if request.form.get("block-confirm") != "yes":
+            raise InvalidInput(
+                _l("Tick the box to confirm that the card is to be blocked."), "block-confirm"
+            )
+        return cards.block_card(card, actor=current_user)
+
+    return _change(number, block_confirmed, _l("The card was blocked. Desks will refuse it."))
+
+
+@bp.post("/cards/<number>/unblock")
+@role_required("issuer")
+def unblock(number: str):
     return _change(
         number,
-        lambda card: cards.block_card(card, actor=current_user),
-        _l("The card was blocked. Desks will refuse it."),
+        lambda card: cards.unblock_card(card, actor=current_user),
+        _l("The card was unblocked. Desks accept it again."),
     )
 
 

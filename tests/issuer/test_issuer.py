@@ -136,8 +136,28 @@ class TestChanges:
         issuer.post(f"/issuer/cards/{world.card.number}/children", data={"children": "4"})
         assert checkin.check_code(world.url, world.venue).allowance.children == 4
 
-    def test_block_then_desks_refuse(self, issuer, world):
-        issuer.post(f"/issuer/cards/{world.card.number}/block")
+    def test_block_asks_to_confirm_then_desks_refuse(self, issuer, world):
+        path = f"/issuer/cards/{world.card.number}/block"
+        unconfirmed = issuer.post(path)
+        assert unconfirmed.status_code == 422 and 'id="block-confirm-error"' in unconfirmed.text
+        assert checkin.check_code(world.url, world.venue).status == "valid"
+        assert issuer.post(path, data={"block-confirm": "yes"}).status_code == 302
+        assert checkin.check_code(world.url, world.venue).status == "blocked"
+
+    def test_a_card_blocked_by_mistake_is_unblocked_and_audited(self, issuer, world):
+        issuer.post(f"/issuer/cards/{world.card.number}/block", data={"block-confirm": "yes"})
+        page = issuer.get(f"/issuer/cards/{world.card.number}")
+        assert f'action="/issuer/cards/{world.card.number}/unblock"' in page.text
+        assert issuer.post(f"/issuer/cards/{world.card.number}/unblock").status_code == 302
+        assert checkin.check_code(world.url, world.venue).status == "valid"
+        actions = [entry.action for entry in db.session.query(AuditEntry)]
+        assert actions[-2:] == ["card.block", "card.unblock"]
+
+    def test_a_card_whose_data_was_removed_stays_blocked(self, issuer, world):
+        issuer.post(f"/issuer/cards/{world.card.number}/remove-data", data={"confirm": "yes"})
+        page = issuer.get(f"/issuer/cards/{world.card.number}")
+        assert "/unblock" not in page.text
+        assert issuer.post(f"/issuer/cards/{world.card.number}/unblock").status_code == 422
         assert checkin.check_code(world.url, world.venue).status == "blocked"
 
     def test_replace_moves_the_registration_in_one_step(self, issuer, world):
