@@ -40,8 +40,11 @@ def _run(action, *args, **kwargs):
         raise click.ClickException(f"{refusal.verdict.status}: {refusal.message}") from None
     except KaikuError as error:
         db.session.rollback()
-        field = f" ({error.field})" if error.field else ""
-        raise click.ClickException(f"{error.message}{field}") from None
+        found = getattr(error, "errors", None) or {error.field: error.message}
+        lines = [
+            f"{message} ({field})" if field else str(message) for field, message in found.items()
+        ]
+        raise click.ClickException("\n".join(lines)) from None
 
 
 @click.command("init-db")

@@ -9,6 +9,7 @@ __all__ = [
     "VERDICT_ICONS",
     "CARD_STATUS_WORDS",
     "card_status_today",
+    "CHILDREN_CHOICES",
     "CARD_KIND_WORDS",
     "CATEGORY_WORDS",
     "GENDER_WORDS",
@@ -48,6 +49,7 @@ def card_status_today(card) -> str:
     )
 
 
+CHILDREN_CHOICES = [(n, str(n)) for n in range(10)]  # children a card may include
 CARD_KIND_WORDS = {"personal": _l("Personal card"), "community": _l("Community card")}
 CATEGORY_WORDS = {
     "culture": _l("Culture"),

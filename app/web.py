@@ -104,19 +104,33 @@ def paginate(query, per_page: int = 25):
 
 
 def form_errors(error) -> dict:
-    """A domain refusal as {field: message} for the form that caused it."""
-    return {error.field or "_": error.message}
+    """A domain refusal as {field: message} for the form that caused it (every field's,
+    when several were wrong)."""
+    return dict(getattr(error, "errors", None) or {error.field or "_": error.message})
+
+
+def gather(errors: dict, action):
+    """``action()``, or None with its refusal added to ``errors``: so that one submit can
+    report what several steps found wrong."""
+    try:
+        return action()
+    except KaikuError as error:
+        errors.update(form_errors(error))
+        return None
 
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def json_error(code: int, error: str, message, field: str | None = None):
-    """The API's error shape: {"error", "message", "field"?}."""
+def json_error(code: int, error: str, message, field: str | None = None, errors=None):
+    """The API's error shape: {"error", "message", "field"?, "errors"?} ("errors": each
+    field's message, when several were wrong)."""
     body = {"error": error, "message": str(message)}
     if field:
         body["field"] = field
+    if errors:
+        body["errors"] = {name: str(text) for name, text in errors.items()}
     return jsonify(body), code
 
 
@@ -190,6 +204,9 @@ def init_web(app):
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to continue.")
 
+    app.jinja_env.filters["choices"] = lambda rows, key, text: [
+        (getattr(row, key), getattr(row, text)) for row in rows
+    ]  # rows as a choice() macro's (value, text) options
     app.jinja_env.globals.update(
         display_number=numbers.display,
         qr_svg=qr_svg,
@@ -236,7 +253,9 @@ def init_web(app):
         """A refusal no page handled itself: the friendly page with its message."""
         code = next(code for kind, code in _REFUSALS if isinstance(error, kind))
         if wants_json():
-            return json_error(code, "refused", error.message, error.field)
+            return json_error(
+                code, "refused", error.message, error.field, getattr(error, "errors", None)
+            )
         return error_page(code, error.message)
 
     @app.errorhandler(HTTPException)

@@ -44,18 +44,9 @@ def _sites_in_scope(kind=None):
     return list(db.session.scalars(query))
 
 
-def _check_area(code) -> None:
-    if code and code.upper() not in {area.code for area in _areas_in_scope()}:
-        raise NotFound(_l("No such area."), "area")
-
-
-def _check_site(slug) -> None:
-    if slug and slug not in {site.slug for site in _sites_in_scope()}:
-        raise NotFound(_l("No such site."), "site")
-
-
-def _form_page(template: str, create, **context):
-    """GET: the list. POST: ``create(form)``, then back to the list or the errors."""
+def _form_page(template: str, create, keep=(), **context):
+    """GET: the list. POST: ``create(form)``, then back to the list or the errors. The
+    fields named in ``keep`` stay chosen for the next one (as query arguments)."""
     errors = {}
     if request.method == "POST":
         try:
@@ -65,7 +56,8 @@ def _form_page(template: str, create, **context):
         else:
             if message:
                 flash(message, "success")
-                return redirect(request.url)
+                kept = {name: request.form.get(name) for name in keep if request.form.get(name)}
+                return redirect(url_for(request.endpoint, **request.view_args, **kept))
     context = {name: value() if callable(value) else value for name, value in context.items()}
     status = 422 if errors else 200
     return render_template(template, errors=errors, form=request.form, **context), status
@@ -97,7 +89,6 @@ def areas():
 @role_required("admin")
 def sites():
     def create(form):
-        _check_area(form.get("area"))
         site = accounts.create_site(
             form.get("slug"),
             form.get("name"),
@@ -129,8 +120,6 @@ def users():
         role = form.get("role")
         if role == "admin" and not current_user.is_national_admin:
             raise Forbidden(_l("Only a national admin can add admins."), "role")
-        _check_site(form.get("site"))
-        _check_area(form.get("area"))
         user = accounts.create_user(
             form.get("email"),
             role=role,
@@ -231,7 +220,6 @@ def _site_or_404(slug: str) -> Site:
 @role_required("admin")
 def events():
     def create(form):
-        _check_site(form.get("venue"))
         event = accounts.create_event(
             form.get("venue"),
             form.get("name"),
@@ -257,8 +245,7 @@ def events():
 @role_required("admin")
 def stock():
     def create(form):
-        _check_site(form.get("site"))
-        site = accounts.find_site(form.get("site"))
+        site = accounts.find_site(form.get("site"), current_user)
         issued = cards.issue_cards(site.area, site, form.get("count"), actor=current_user)
         return _l("%(n)s cards generated for %(site)s.", n=len(issued), site=site.name)
 
@@ -270,6 +257,7 @@ def stock():
     return _form_page(
         "admin/stock.html",
         create,
+        keep=("site",),
         page=lambda: paginate(query),
         issuers=lambda: _sites_in_scope("issuer"),
     )

@@ -91,7 +91,7 @@ def domain_error(error: KaikuError):
     if isinstance(error, CardNotUsable):
         return jsonify(verdict_json(error.verdict)), 409
     code, name = next((code, name) for kind, code, name in _ERRORS if isinstance(error, kind))
-    return json_error(code, name, error.message, error.field)
+    return json_error(code, name, error.message, error.field, getattr(error, "errors", None))
 
 
 @bp.post("/verify")

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, select, true
 
 from ..extensions import db
-from ..models import AuditEntry, Card, Event, Site, Use, User
+from ..models import Area, AuditEntry, Card, Event, Site, Use, User
 from . import numbers
 from .checkin import identify
 from .exceptions import InvalidInput, NotFound
@@ -62,6 +62,13 @@ def use_scope(user: User, uses=Use):
     if user.role == "issuer":
         return uses.issuing_site_id == user.site_id
     return uses.venue_id == user.site_id
+
+
+def area_scope(user: User):
+    """The areas an admin manages: all of them nationally, else their own."""
+    if user.role == "admin":
+        return true() if user.area_id is None else Area.id == user.area_id
+    return false()
 
 
 def site_scope(user: User):

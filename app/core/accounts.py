@@ -15,10 +15,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import attempts, db
 from ..models import CATEGORIES, ROLES, SITE_KINDS, ApiKey, Area, Event, Site, User
-from . import audit, sessions
+from . import access, audit, sessions
 from .clock import utcnow
 from .exceptions import Conflict, InvalidInput, NotFound, TooManyAttempts
 from .validation import (
+    check_all,
     check_choice,
     check_date,
     check_email,
@@ -26,6 +27,7 @@ from .validation import (
     check_password,
     check_slug,
     check_text,
+    field_name,
 )
 
 API_KEY_PREFIX = "kaiku_"
@@ -42,17 +44,21 @@ def _unique(model, column, value, field: str):
         raise Conflict(_l("%(value)s already exists.", value=value), field)
 
 
-def find_area(code) -> Area:
+def find_area(code, actor: User | None = None) -> Area:
+    """The area with this code; with an ``actor``, only one they manage (core/access.py)."""
     if not isinstance(code, str) or not code.strip():
         raise InvalidInput(_l("Choose an area."), "area")
-    area = db.session.scalar(select(Area).where(Area.code == code.strip().upper()))
+    query = select(Area).where(Area.code == code.strip().upper())
+    area = db.session.scalar(query.where(access.area_scope(actor)) if actor else query)
     if area is None:
         raise NotFound(_l("No area with code %(code)s.", code=code), "area")
     return area
 
 
-def find_site(slug) -> Site:
-    site = db.session.scalar(select(Site).where(Site.slug == slug))
+def find_site(slug, actor: User | None = None) -> Site:
+    """The site; with an ``actor``, only one they may see (core/access.py)."""
+    query = select(Site).where(Site.slug == slug)
+    site = db.session.scalar(query.where(access.site_scope(actor)) if actor else query)
     if site is None:
         raise NotFound(_l("No site %(slug)s.", slug=slug), "site")
     return site
@@ -65,19 +71,18 @@ def find_user(email) -> User:
     return user
 
 
-def find_venue(slug) -> Site:
-    site = find_site(slug)
+def find_venue(slug, actor: User | None = None) -> Site:
+    site = find_site(slug, actor)
     if site.kind != "venue":
         raise InvalidInput(_l("%(slug)s is not a venue.", slug=slug), "venue")
     return site
 
 
 def create_area(code, name, actor: User | None = None) -> Area:
-    code = check_text("code", code, 16).upper()
-    if len(code) > 16:  # some letters grow when capitalised (ß -> SS)
-        raise InvalidInput(_l("code is too long (at most %(max)d characters).", max=16), "code")
+    values = check_all(code=lambda: _area_code(code), name=lambda: check_text("name", name, 120))
+    code = values["code"]
     _unique(Area, Area.code, code, "code")
-    area = Area(code=code, name=check_text("name", name, 120))
+    area = Area(code=code, name=values["name"])
     db.session.add(area)
     db.session.flush()
     audit.log(actor, "area.create", f"area {code}", after={"name": area.name}, area_id=area.id)
@@ -85,31 +90,36 @@ def create_area(code, name, actor: User | None = None) -> Area:
     return area
 
 
+def _area_code(code) -> str:
+    code = check_text("code", code, 16).upper()
+    if len(code) > 16:  # some letters grow when capitalised (ß -> SS)
+        raise InvalidInput(
+            _l("%(field)s: at most %(max)d characters.", field=field_name("code"), max=16), "code"
+        )
+    return code
+
+
 def create_site(
     slug, name, *, area_code, kind, category=None, contact=None, actor: User | None = None
 ) -> Site:
-    slug = check_slug(slug)
-    kind = check_choice("kind", kind, SITE_KINDS)
-    if kind == "venue":
-        category = check_choice("category", category or "culture", CATEGORIES)
-    elif category:
-        raise InvalidInput(_l("Only a venue has a default category."), "category")
-    _unique(Site, Site.slug, slug, "slug")
-    site = Site(
-        slug=slug,
-        name=check_text("name", name, 120),
-        area=find_area(area_code),
-        kind=kind,
-        category=category,
-        contact=check_text("contact", contact, 200) if contact else None,
+    values = check_all(
+        slug=lambda: check_slug(slug),
+        name=lambda: check_text("name", name, 120),
+        area=lambda: find_area(area_code, actor),
+        kind=lambda: check_choice("kind", kind, SITE_KINDS),
+        category=lambda: _site_category(kind, category),
+        contact=lambda: check_text("contact", contact, 200) if contact else None,
     )
+    slug, category = values["slug"], values["category"]
+    _unique(Site, Site.slug, slug, "slug")
+    site = Site(**values)
     db.session.add(site)
     db.session.flush()
     audit.log(
         actor,
         "site.create",
         f"site {slug}",
-        after={"name": site.name, "kind": kind, "category": category, "contact": site.contact},
+        after={"name": site.name, "kind": site.kind, "category": category, "contact": site.contact},
         area_id=site.area_id,
         site_id=site.id,
     )
@@ -117,17 +127,27 @@ def create_site(
     return site
 
 
+def _site_category(kind, category) -> str | None:
+    """A venue's default category for its uses (culture unless given); other sites none."""
+    if kind == "venue":
+        return check_choice("category", category or "culture", CATEGORIES)
+    if category:
+        raise InvalidInput(_l("Only a venue has a default category."), "category")
+    return None
+
+
 def create_user(
     email, *, role, password, site_slug=None, area_code=None, actor: User | None = None
 ) -> User:
     """A staff account. An admin with an area coordinates that area; without, the nation."""
-    email = check_email(email)
-    if not role:  # no role by default: a forgotten choice must not make an admin
-        raise InvalidInput(_l("Choose a role."), "role")
-    role = check_choice("role", role, ROLES)
-    password = check_password(password)
-    site = find_site(site_slug) if site_slug else None
-    area = find_area(area_code) if area_code else None
+    values = check_all(
+        email=lambda: check_email(email),
+        role=lambda: _role(role),
+        password=lambda: check_password(password),
+        site=lambda: find_site(site_slug, actor) if site_slug else None,
+        area=lambda: find_area(area_code, actor) if area_code else None,
+    )
+    email, role, password, site, area = values.values()
     if role == "admin" and site is not None:
         raise InvalidInput(
             _l("An admin belongs to an area or to the whole country, not a site."), "site"
@@ -137,7 +157,12 @@ def create_user(
     if role != "admin" and site is None:
         raise InvalidInput(_l("An issuer or venue user needs a site."), "site")
     if site is not None and site.kind != role:
-        raise InvalidInput(_l("A %(role)s user needs a site of that kind.", role=role), "site")
+        raise InvalidInput(
+            _l("An issuer needs an issuing site.")
+            if role == "issuer"
+            else _l("A ticket desk needs a venue."),
+            "site",
+        )
     _unique(User, User.email, email, "email")
     user = User(
         email=email, role=role, site=site, area=area, password_hash=generate_password_hash(password)
@@ -154,6 +179,12 @@ def create_user(
     )
     db.session.commit()
     return user
+
+
+def _role(role) -> str:
+    if not role:  # no role by default: a forgotten choice must not make an admin
+        raise InvalidInput(_l("Choose a role."), "role")
+    return check_choice("role", role, ROLES)
 
 
 def change_password(user: User, current, new, session_key: str | None = None) -> None:
@@ -333,13 +364,16 @@ def authenticate_key(raw) -> ApiKey | None:
 
 
 def create_event(venue_slug, name, *, date, quota=None, actor: User | None = None) -> Event:
-    venue = find_venue(venue_slug)
-    if quota is not None and quota != "":
-        quota = check_int("quota", quota, 0, 100_000)
-    else:
-        quota = None
-    date = check_date("date", date)
-    event = Event(venue=venue, name=check_text("name", name, 200), date=date, quota=quota)
+    values = check_all(
+        venue=lambda: find_venue(venue_slug, actor),
+        name=lambda: check_text("name", name, 200),
+        date=lambda: check_date("date", date),
+        quota=lambda: (
+            None if quota is None or quota == "" else check_int("quota", quota, 0, 100_000)
+        ),
+    )
+    venue, date, quota = values["venue"], values["date"], values["quota"]
+    event = Event(**values)
     db.session.add(event)
     db.session.flush()
     audit.log(

@@ -16,7 +16,7 @@ from ..models import CARD_KINDS, GENDERS, LIFE_SITUATIONS, Area, Batch, Card, Si
 from . import audit, checkin, numbers
 from .clock import local_today, utcnow
 from .exceptions import Conflict, InvalidInput, NotFound
-from .validation import check_birth_year, check_choice, check_int, check_postcode
+from .validation import check_all, check_birth_year, check_choice, check_int, check_postcode
 
 MAX_BATCH = 5000
 DAY = timedelta(days=1)
@@ -122,13 +122,16 @@ def register_card(
 ) -> Card:
     """Give unregistered stock to a holder: valid from today for a year (or ``valid_days``)."""
     db.session.refresh(card, with_for_update=True)  # two issuers can't take the same card
-    values = dict(
-        **_holder_data(birth_year, postcode, gender, life_situation),
-        children=check_int("children", children, 0, 9),
-        kind=check_choice("kind", kind, CARD_KINDS),
+    values = check_registration(
+        birth_year=birth_year,
+        postcode=postcode,
+        children=children,
+        kind=kind,
+        valid_days=valid_days,
+        gender=gender,
+        life_situation=life_situation,
     )
-    if valid_days is not None:
-        valid_days = check_int("valid_days", valid_days, 1, 731)
+    valid_days = values.pop("valid_days")
     if card.status != "unregistered":
         raise Conflict(_already(card), "number")
     before = snapshot(card)
@@ -149,13 +152,31 @@ def register_card(
     return card
 
 
+def check_registration(
+    *, birth_year, postcode, children, kind="personal", valid_days=None, **holder
+) -> dict:
+    """Everything a registration gives, checked at once (every mistake is reported)."""
+    return check_all(
+        **_holder_data_checks(birth_year, postcode, **holder),
+        children=lambda: check_int("children", children, 0, 9),
+        kind=lambda: check_choice("kind", kind, CARD_KINDS),
+        valid_days=lambda: (
+            None if valid_days is None else check_int("valid_days", valid_days, 1, 731)
+        ),
+    )
+
+
 def _holder_data(birth_year, postcode, gender, life_situation) -> dict:
     """The holder's own data as given, checked (see audit.HOLDER_FIELDS)."""
+    return check_all(**_holder_data_checks(birth_year, postcode, gender, life_situation))
+
+
+def _holder_data_checks(birth_year, postcode, gender=None, life_situation=None) -> dict:
     return dict(
-        birth_year=check_birth_year(birth_year),
-        postcode=check_postcode(postcode),
-        gender=check_choice("gender", gender, GENDERS) if gender else None,
-        life_situation=(
+        birth_year=lambda: check_birth_year(birth_year),
+        postcode=lambda: check_postcode(postcode),
+        gender=lambda: check_choice("gender", gender, GENDERS) if gender else None,
+        life_situation=lambda: (
             check_choice("life_situation", life_situation, LIFE_SITUATIONS)
             if life_situation
             else None
@@ -226,11 +247,8 @@ def _already(card: Card):
 
 
 def _check_registered(card: Card) -> None:
-    if card.status != "active":
-        raise Conflict(
-            _l("Only an active card can be changed (this one: %(status)s).", status=card.status),
-            "number",
-        )
+    if card.status != "active":  # why not, in words: "This card is blocked."
+        raise Conflict(_already(card), "number")
 
 
 def renew_card(card: Card, actor: User | None = None) -> Card:

@@ -15,6 +15,16 @@ class InvalidInput(KaikuError):
     """A value is missing, malformed or out of range."""
 
 
+class InvalidInputs(InvalidInput):
+    """Several values at once (see validation.check_all): ``errors`` maps each field to
+    its message, so that a form can show every mistake in one go."""
+
+    def __init__(self, errors: dict):
+        field, message = next(iter(errors.items()))
+        super().__init__(message, field)
+        self.errors = errors
+
+
 class NotFound(KaikuError):
     """No such thing, or not one this site may see."""
 

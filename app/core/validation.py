@@ -1,11 +1,57 @@
-"""check_* helpers: each returns the clean value or raises InvalidInput naming the field."""
+"""check_* helpers: each returns the clean value or raises InvalidInput naming the field.
+Messages name a field as people know it (FIELD_NAMES), never by the code's name for it;
+check_all runs several checks so that a form shows every mistake at once."""
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from .exceptions import InvalidInput
+from .exceptions import InvalidInput, InvalidInputs, NotFound
+
+FIELD_NAMES = {
+    "assistant": _l("Assistant"),
+    "birth_year": _l("Year of birth"),
+    "category": _l("Category"),
+    "children": _l("Children"),
+    "code": _l("Code"),
+    "contact": _l("Contact"),
+    "count": _l("Number of cards"),
+    "date": _l("Date"),
+    "end": _l("To"),
+    "event": _l("Event"),
+    "gender": _l("Gender"),
+    "id": _l("Number"),
+    "kind": _l("Kind"),
+    "life_situation": _l("Life situation"),
+    "name": _l("Name"),
+    "quota": _l("Quota"),
+    "role": _l("Role"),
+    "start": _l("From"),
+    "valid_days": _l("Days of validity"),
+}
+
+
+def field_name(field: str):
+    return FIELD_NAMES.get(field, field)
+
+
+def check_all(**checks: Callable[[], object]) -> dict:
+    """Run every check (the form's field name: a function returning the clean value): the
+    clean values, or InvalidInputs with the message of each field that failed."""
+    values, errors = {}, {}
+    for name, check in checks.items():
+        try:
+            values[name] = check()
+        except InvalidInputs as error:
+            errors.update(error.errors)
+        except (InvalidInput, NotFound) as error:  # (a site or area that isn't there)
+            errors[name] = error.message  # named as the caller's form names it
+    if errors:
+        raise InvalidInputs(errors)
+    return values
+
 
 _POSTCODE = re.compile(r"[0-9]{5}")
 _NONCE = re.compile(r"[A-Za-z0-9_.:-]{8,64}")
@@ -14,15 +60,21 @@ _EMAIL = re.compile(r"[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+")
 
 
 def check_int(field: str, value, low: int, high: int) -> int:
+    whole = _l("%(field)s: give a whole number.", field=field_name(field))
     if isinstance(value, bool) or value is None:
-        raise InvalidInput(_l("%(field)s must be a whole number.", field=field), field)
+        raise InvalidInput(whole, field)
     if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,12}\s*", value):
         value = int(value)
     if not isinstance(value, int):
-        raise InvalidInput(_l("%(field)s must be a whole number.", field=field), field)
+        raise InvalidInput(whole, field)
     if not low <= value <= high:
         raise InvalidInput(
-            _l("%(field)s must be between %(low)d and %(high)d.", field=field, low=low, high=high),
+            _l(
+                "%(field)s: give a number from %(low)d to %(high)d.",
+                field=field_name(field),
+                low=low,
+                high=high,
+            ),
             field,
         )
     return value
@@ -34,25 +86,24 @@ def check_flag(field: str, value) -> bool:
         return value == "1"
     if value in (True, False, 0, 1) and not isinstance(value, float):
         return bool(value)
-    raise InvalidInput(_l("%(field)s must be true or false.", field=field), field)
+    raise InvalidInput(_l("%(field)s: answer yes or no.", field=field_name(field)), field)
 
 
 def check_choice(field: str, value, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise InvalidInput(
-            _l("%(field)s must be one of: %(choices)s.", field=field, choices=", ".join(choices)),
-            field,
+            _l("%(field)s: choose one of the options.", field=field_name(field)), field
         )
     return value
 
 
 def check_text(field: str, value, max_length: int) -> str:
     if not isinstance(value, str) or not value.strip() or "\x00" in value:
-        raise InvalidInput(_l("%(field)s is required.", field=field), field)
+        raise InvalidInput(_l("%(field)s: this is required.", field=field_name(field)), field)
     value = value.strip()
     if len(value) > max_length:
         raise InvalidInput(
-            _l("%(field)s is too long (at most %(max)d characters).", field=field, max=max_length),
+            _l("%(field)s: at most %(max)d characters.", field=field_name(field), max=max_length),
             field,
         )
     return value
@@ -67,7 +118,9 @@ def check_date(field: str, value) -> date:
             return date.fromisoformat(value.strip())
     except ValueError:
         pass
-    raise InvalidInput(_l("Give the date as YYYY-MM-DD."), field)
+    raise InvalidInput(
+        _l("%(field)s: give the date as YYYY-MM-DD.", field=field_name(field)), field
+    )
 
 
 def check_birth_year(value) -> int:
@@ -76,7 +129,7 @@ def check_birth_year(value) -> int:
 
 def check_postcode(value) -> str:
     if not isinstance(value, str) or not _POSTCODE.fullmatch(value.strip()):
-        raise InvalidInput(_l("postcode must be five digits."), "postcode")
+        raise InvalidInput(_l("Postcode: give five digits."), "postcode")
     return value.strip()
 
 
@@ -90,17 +143,19 @@ def check_nonce(value) -> str:
 
 def check_slug(value) -> str:
     if not isinstance(value, str) or not _SLUG.fullmatch(value):
-        raise InvalidInput(_l("slug must be 2-63 lower-case letters, digits or dashes."), "slug")
+        raise InvalidInput(
+            _l("Short name in addresses: 2–63 lower-case letters, digits or dashes."), "slug"
+        )
     return value
 
 
 def check_email(value) -> str:
     if not isinstance(value, str) or not _EMAIL.fullmatch(value.strip()) or len(value) > 254:
-        raise InvalidInput(_l("email is not a valid e-mail address."), "email")
+        raise InvalidInput(_l("E-mail: this is not an e-mail address."), "email")
     return value.strip().lower()
 
 
 def check_password(value) -> str:
     if not isinstance(value, str) or len(value) < 10:
-        raise InvalidInput(_l("password must be at least 10 characters."), "password")
+        raise InvalidInput(_l("Password: at least 10 characters."), "password")
     return value

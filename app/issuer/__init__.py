@@ -13,7 +13,7 @@ from ..core.printing import LAYOUTS, cards_pdf
 from ..core.tokens import card_url
 from ..extensions import db
 from ..models import Card
-from ..web import form_errors, paginate, role_required, scanner_headers
+from ..web import form_errors, gather, paginate, role_required, scanner_headers
 
 bp = Blueprint("issuer", __name__, url_prefix="/issuer")
 bp.after_request(scanner_headers)
@@ -76,14 +76,13 @@ def register():
     form = request.form if request.method == "POST" else {"kind": "personal", "children": "0"}
     errors = {}
     if request.method == "POST":
-        try:
-            card = _card(form.get("number", ""))
-            values = {name: form.get(name) or None for name in REGISTRATION_FIELDS}
-            values["children"] = form.get("children", "0")
-            cards.register_card(card, **values, actor=current_user)
-        except KaikuError as error:
-            errors = form_errors(error)
-        else:
+        values = {name: form.get(name) or None for name in REGISTRATION_FIELDS}
+        values["children"] = form.get("children", "0")
+        card = gather(errors, lambda: _card(form.get("number", "")))
+        gather(errors, lambda: cards.check_registration(**values))  # every mistake at once
+        if not errors:
+            gather(errors, lambda: cards.register_card(card, **values, actor=current_user))
+        if not errors:
             flash(
                 _l(
                     "Card %(n)s registered, valid until %(d)s.",

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from app.core import accounts, numbers
 from app.core.tokens import card_url
 from app.extensions import db
-from app.models import ApiKey, Area, AuditEntry, Batch, Card, Event, User
+from app.models import ApiKey, Area, AuditEntry, Batch, Card, Event, Site, User
 from tests import factories
 from tests.scanning import decode_pdf
 
@@ -85,6 +85,34 @@ class TestStock:
         before = count(Card)
         assert admin.post("/admin/stock", data=form).status_code == 422
         assert count(Card) == before
+
+
+class TestForms:
+    def test_a_new_site_with_several_mistakes_gets_them_all_beside_their_fields(self, admin):
+        form = {"name": "", "slug": "Bad Slug!", "area": "NOPE", "kind": "venue"}
+        before = count(Site)
+        page = admin.post("/admin/sites", data=form)
+        assert page.status_code == 422
+        summary = re.search(r'<div class="error-summary".*?</div>', page.text, re.S).group(0)
+        assert sorted(re.findall(r'<a href="#(\w+)">', summary)) == ["area", "name", "slug"]
+        for field in ("area", "name", "slug"):
+            assert f'id="{field}-error"' in page.text
+        assert "Nimi: tämä tieto tarvitaan." in page.text
+        assert count(Site) == before
+
+    def test_an_event_with_a_bad_date_and_quota_says_both(self, admin):
+        form = {"venue": "theatre", "name": "Gala", "date": "31.12.2026", "quota": "-1"}
+        page = admin.post("/admin/events", data=form)
+        assert page.status_code == 422
+        assert 'id="date-error"' in page.text and 'id="quota-error"' in page.text
+        assert count(Event) == 0
+
+    def test_after_generating_stock_the_same_site_stays_chosen(self, admin, world):
+        other = accounts.create_site("second-issuer", "Second", area_code="PIR", kind="issuer")
+        done = admin.post("/admin/stock", data={"site": other.slug, "count": "2"})
+        assert done.status_code == 302
+        page = admin.get(done.location)
+        assert re.search(r'<option value="second-issuer" selected>', page.text)
 
 
 class TestAccounts:

@@ -63,6 +63,7 @@ def test_staff_and_public_pages_pass_axe(live, launch, world, history, language)
             page.goto(live + "/issuer/register")
             page.click("form button[type=submit].primary")
             found["/issuer/register (errors)"] = run_axe(page)
+            assert page.evaluate("document.activeElement.className") == "error-summary"
         context.close()
 
     visit([*PUBLIC, card_path])

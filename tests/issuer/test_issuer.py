@@ -285,3 +285,20 @@ class TestHoldersData:
         assert fresh(world.card).birth_year is not None  # valid: kept
         entry = db.session.query(AuditEntry).filter_by(action="cards.retention").one()
         assert json.loads(entry.after) == {"cards": 1}
+
+
+class TestEveryMistakeAtOnce:
+    def test_registration_names_each_wrong_field_in_words_beside_it(self, issuer, world):
+        form = registration("NOT-A-NUMBER", birth_year="19x5", postcode="123", children="12")
+        page = issuer.post("/issuer/register", data=form)
+        assert page.status_code == 422
+        summary = re.search(r'<div class="error-summary".*?</div>', page.text, re.S).group(0)
+        links = re.findall(r'<a href="#(\w+)">', summary)
+        assert sorted(links) == ["birth_year", "children", "number", "postcode"]
+        assert "Syntymävuosi: anna kokonaisluku." in summary and "autofocus" in summary
+        for field in links:
+            assert re.search(rf'<(input|select) id="{field}"[^>]*aria-invalid="true"', page.text)
+            assert f'id="{field}-error"' in page.text
+        shown = re.sub(r"<[^>]+>", " ", page.text)
+        assert not re.search(r"\b(birth_year|postcode|life_situation)\b", shown)
+        assert db.session.query(Card).filter(Card.status == "active").count() == 1  # the world's

@@ -254,7 +254,7 @@ class TestDashboard:
     @pytest.mark.parametrize(
         "query, message",
         [
-            ("start=2025-02-30", "Give the date as YYYY-MM-DD."),
+            ("start=2025-02-30", "From: give the date as YYYY-MM-DD."),
             ("start=2025-06-01&end=2025-05-01", "The period must not end before it starts."),
         ],
     )
