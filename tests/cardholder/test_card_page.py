@@ -29,7 +29,7 @@ def test_card_page_shows_validity_children_and_status_but_nothing_else(client, w
     db.session.commit()
     page = client.get(path_of(world.url), headers={"Accept-Language": "en"})
     assert "Valid until" in page.text and "Children included" in page.text
-    assert "<dd>Valid</dd>" in page.text
+    assert "<dd>Active</dd>" in page.text
     assert "1957" not in page.text and "33720" not in page.text
     assert 'action="/desk/uses"' not in page.text  # no desk controls for the public
 
