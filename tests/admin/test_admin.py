@@ -145,7 +145,9 @@ class TestAccounts:
             "/admin/users",
             data={"email": "desk@espoo.fi", "role": "venue", "site": "espoo-library"},
         )
-        link = re.search(r"<code>(http[^<]+/reset/[^<]+)</code>", page.text).group(1)
+        link = re.search(
+            r"<code id=\"password-link\">(http[^<]+/reset/[^<]+)</code>", page.text
+        ).group(1)
         assert link.startswith("https://kaiku.test/reset/")  # BASE_URL, never the Host header
         path = link.split("kaiku.test", 1)[1]
         other = client.application.test_client()
@@ -171,7 +173,7 @@ class TestAccounts:
 
     def test_api_key_shown_once_works_then_revoked(self, admin, client, world):
         page = admin.post("/admin/sites/theatre/keys")
-        raw = re.search(r"<code>(kaiku_[^<]+)</code>", page.text).group(1)
+        raw = re.search(r"<code id=\"api-key\">(kaiku_[^<]+)</code>", page.text).group(1)
         assert raw not in admin.get("/admin/sites/theatre/keys").text
         api = client.application.test_client()
         headers = {"Authorization": f"Bearer {raw}"}
