@@ -48,6 +48,7 @@ ACCESS = {
     "issuer.block": {"issuer"},
     "issuer.unblock": {"issuer"},
     "issuer.uses_printout": {"issuer"},
+    "issuer.receipt": {"issuer"},
     "issuer.correct": {"issuer"},
     "issuer.remove_data": {"issuer"},
     "issuer.replace": {"issuer"},

@@ -14,9 +14,16 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import CARD_KINDS, GENDERS, LIFE_SITUATIONS, Area, Batch, Card, Site, Use, User
 from . import audit, checkin, numbers
-from .clock import local_today, utcnow
+from .clock import day_start_utc, local_today, utcnow
 from .exceptions import Conflict, InvalidInput, NotFound
-from .validation import check_all, check_birth_year, check_choice, check_int, check_postcode
+from .validation import (
+    check_all,
+    check_birth_year,
+    check_choice,
+    check_date,
+    check_int,
+    check_postcode,
+)
 
 MAX_BATCH = 5000
 DAY = timedelta(days=1)
@@ -276,6 +283,29 @@ def renew_card(card: Card, actor: User | None = None) -> Card:
 def renewable_from(card: Card) -> date | None:
     """The first day a registered card can be renewed."""
     return card.valid_until - RENEWAL_WINDOW if card.valid_until else None
+
+
+def registrations(site: Site, *, registered_on=None, birth_year=None, postcode=None):
+    """A site's registered cards, newest first, narrowed down by what a holder who lost
+    their card (and doesn't know its number) can tell: when, their birth year, postcode.
+    A query, for paging; raises InvalidInputs for values that can't be searched."""
+    given = check_all(
+        registered_on=lambda: check_date("registered_on", registered_on) if registered_on else None,
+        birth_year=lambda: check_birth_year(birth_year) if birth_year else None,
+        postcode=lambda: check_postcode(postcode) if postcode else None,
+    )
+    query = select(Card).where(Card.issuing_site_id == site.id, Card.status != "unregistered")
+    if given["registered_on"]:
+        start = day_start_utc(given["registered_on"])
+        query = query.where(
+            Card.registered_at >= start,
+            Card.registered_at < day_start_utc(given["registered_on"] + DAY),
+        )
+    if given["birth_year"]:
+        query = query.where(Card.birth_year == given["birth_year"])
+    if given["postcode"]:
+        query = query.where(Card.postcode == given["postcode"])
+    return query.order_by(Card.registered_at.desc(), Card.id.desc())
 
 
 def expires_soon(card: Card) -> bool:

@@ -27,6 +27,7 @@ FIELD_NAMES = {
     "life_situation": _l("Life situation"),
     "name": _l("Name"),
     "quota": _l("Quota"),
+    "registered_on": _l("Registered on"),
     "role": _l("Role"),
     "start": _l("From"),
     "valid_days": _l("Days of validity"),

@@ -1,6 +1,6 @@
 """Issuing sites: register cards to clients, renew, change, block and replace, look up."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,6 +18,7 @@ from ..web import form_errors, gather, paginate, role_required, scanner_headers
 bp = Blueprint("issuer", __name__, url_prefix="/issuer")
 bp.after_request(scanner_headers)
 REGISTRATION_FIELDS = ("birth_year", "postcode", "children", "kind", "gender", "life_situation")
+LOST_CARD_SEARCH = ("registered_on", "birth_year", "postcode")
 
 
 def _card(number: str) -> Card:
@@ -31,12 +32,10 @@ def _to_card(card: Card):
 @bp.get("")
 @role_required("issuer")
 def index():
-    site = current_user.site
-    registered = paginate(
-        select(Card)
-        .where(Card.issuing_site_id == site.id, Card.status != "unregistered")
-        .order_by(Card.registered_at.desc())
-    )
+    """The site's registrations, newest first; or those a lost card's holder can describe."""
+    site, errors = current_user.site, {}
+    search = {name: request.args.get(name, "").strip() for name in LOST_CARD_SEARCH}
+    query = gather(errors, lambda: cards.registrations(site, **search))
     stock = db.session.scalar(
         select(func.count())
         .select_from(Card)
@@ -45,11 +44,13 @@ def index():
     return render_template(
         "issuer/index.html",
         site=site,
-        registered=registered,
+        registered=paginate(query) if query is not None else None,
+        searching=any(search.values()),
+        search=search,
         stock=stock,
-        errors={},
+        errors=errors,
         number=request.args.get("number", ""),
-    )
+    ), (400 if errors else 200)
 
 
 @bp.get("/find")
@@ -64,6 +65,8 @@ def find():
             "issuer/index.html",
             site=site,
             registered=None,
+            searching=False,
+            search={},
             stock=None,
             errors=form_errors(error),
             number=number,
@@ -127,6 +130,16 @@ def _change(number: str, action, done_message):
         return _render_card(card, form_errors(error), 422)
     flash(done_message(result) if callable(done_message) else done_message, "success")
     return _to_card(result)
+
+
+@bp.get("/cards/<number>/receipt")
+@role_required("issuer")
+def receipt(number: str):
+    """A slip for the holder with the card's number: a lost card is found by it."""
+    card = _card(number)
+    if card.status != "active":
+        abort(404)
+    return render_template("issuer/receipt.html", card=card)
 
 
 @bp.post("/cards/<number>/uses")

@@ -302,3 +302,36 @@ class TestEveryMistakeAtOnce:
         shown = re.sub(r"<[^>]+>", " ", page.text)
         assert not re.search(r"\b(birth_year|postcode|life_situation)\b", shown)
         assert db.session.query(Card).filter(Card.status == "active").count() == 1  # the world's
+
+
+class TestALostCard:
+    def test_found_by_what_the_holder_can_tell(self, issuer, world):
+        other = factories.active_card(world.area, world.issuer)
+        other.birth_year, other.postcode = 1961, "33720"
+        db.session.commit()
+        numbers_shown = lambda page: re.findall(r'href="/issuer/cards/(\w+)"', page.text)  # noqa: E731
+        assert numbers_shown(issuer.get("/issuer?birth_year=1961&postcode=33720")) == [other.number]
+        today = factories.today().isoformat()
+        found = numbers_shown(issuer.get(f"/issuer?registered_on={today}"))
+        assert set(found) == {world.card.number, other.number}
+        nothing = issuer.get("/issuer?birth_year=1962")
+        assert numbers_shown(nothing) == [] and "Tarkista tiedot" in nothing.text
+
+    def test_bad_details_are_explained_beside_their_fields(self, issuer):
+        page = issuer.get("/issuer?birth_year=19&postcode=abc")
+        assert page.status_code == 400
+        assert 'id="birth_year-error"' in page.text and 'id="postcode-error"' in page.text
+
+    def test_another_sites_cards_are_never_found(self, client, world):
+        from app.core import accounts
+
+        accounts.create_site("elsewhere", "Elsewhere", area_code="PIR", kind="issuer")
+        factories.user("else@issuer.fi", "issuer", accounts.find_site("elsewhere"))
+        factories.log_in(client, "else@issuer.fi")
+        page = client.get(f"/issuer?birth_year={world.card.birth_year}")
+        assert world.card.number not in page.text
+
+    def test_the_holder_gets_a_receipt_with_the_number(self, issuer, world):
+        page = issuer.get(f"/issuer/cards/{world.card.number}/receipt")
+        assert page.status_code == 200 and numbers.display(world.card.number) in page.text
+        assert str(world.card.birth_year) not in page.text  # nothing but the number and date
