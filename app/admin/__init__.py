@@ -19,6 +19,7 @@ from ..core.printing import LAYOUTS, cards_csv, cards_pdf
 from ..extensions import db
 from ..models import ApiKey, Area, AuditEntry, Batch, Card, Event, Site, User
 from ..web import form_errors, paginate, role_required
+from . import audit_view
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -323,7 +324,13 @@ def audit_log():
         .order_by(AuditEntry.action)
     )
     return render_template(
-        "admin/audit.html", page=paginate(query, per_page=50), actions=list(actions), args=args
+        "admin/audit.html",
+        page=paginate(query, per_page=50),
+        actions=[(action, audit_view.action_words(action)) for action in actions],
+        args=args,
+        action_words=audit_view.action_words,
+        target_words=audit_view.target_words,
+        changes=audit_view.changes,
     )
 
 

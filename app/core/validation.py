@@ -26,6 +26,7 @@ FIELD_NAMES = {
     "kind": _l("Kind"),
     "life_situation": _l("Life situation"),
     "name": _l("Name"),
+    "postcode": _l("Postcode"),
     "quota": _l("Quota"),
     "registered_on": _l("Registered on"),
     "role": _l("Role"),

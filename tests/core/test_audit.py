@@ -2,6 +2,7 @@
 (app/core/audit.py; the triggers of migrations/versions/*_0003_*)."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -55,7 +56,10 @@ def test_a_coordinator_reading_the_trail_sees_no_birth_year_or_postcode(app, wor
     coordinator = app.test_client()
     factories.log_in(coordinator, factories.Staff.coordinator)
     page = coordinator.get("/admin/audit?action=card.register")
-    assert page.status_code == 200 and "holder_data_changed" in page.text
+    assert page.status_code == 200 and "<strong>Kortti rekisteröity</strong>" in page.text
+    changed = re.findall(r"<li>([^<]*)</li>", page.text)
+    assert "Muuttuneet haltijatiedot: Syntymävuosi, Postinumero" in changed  # in words
+    assert "holder_data_changed" not in page.text and "birth_year" not in page.text
     assert "1957" not in page.text and "33820" not in page.text
 
 
