@@ -87,15 +87,16 @@
     return status;
   }
 
-  /* A typed number with a typo (or that no card has): said beside the field, which keeps
-   * what was typed, selected for correcting. Not a full-screen refusal. */
+  /* A typed number with a typo (or that no card has): said right under the field, which
+   * keeps what was typed, selected for correcting. Not a full-screen refusal. */
   function askToCorrect() {
     closeOverlay(); // (when the number was typed on a refused code's screen)
+    const said = [".result-word", ".result-message"]
+      .map((part) => $(part, result).textContent.trim()).join(": ");
+    result.innerHTML = "";
+    codeHint.textContent = said; // a live region: read out as it changes
+    codeHint.className = "hint hint-bad";
     codeInput.setAttribute("aria-invalid", "true");
-    codeInput.setAttribute("aria-describedby", "code-help code-hint retype-message");
-    announcer.textContent = "";
-    announcer.textContent = [".result-word", ".result-message"]
-      .map((part) => $(part, result).textContent.trim()).join(". ");
     feedback("check");
     codeInput.focus();
     codeInput.select();
@@ -103,10 +104,7 @@
     return "check";
   }
   function clearCorrection() {
-    if (!$("[data-retype]", result)) return;
-    result.innerHTML = "";
     codeInput.removeAttribute("aria-invalid");
-    codeInput.setAttribute("aria-describedby", "code-help code-hint");
   }
   codeInput.addEventListener("input", clearCorrection);
 

@@ -34,7 +34,7 @@ def test_desk_and_every_result_screen_pass_axe(live, launch, world, language):
     screen("invalid", "invalid", lambda: enter_code(page, forged))
     page.click("[data-next]")
     enter_code(page, "K7Q-4MZ-R2X")  # a typo: asked to check, beside the field
-    page.wait_for_selector("[data-result] [data-retype]")
+    page.wait_for_selector("#code[aria-invalid=true]")
     screens["check the number"] = run_axe(page)
     page.route("**/desk/check", lambda route: route.abort("internetdisconnected"))
     screen("offline", "offline", lambda: enter_code(page, url))

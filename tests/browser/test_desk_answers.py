@@ -15,14 +15,16 @@ def test_a_typo_is_corrected_in_place_not_refused(live, launch, world):
     settle()
     page = desk_page(launch(), live, "fi")
     enter_code(page, typo)
-    page.wait_for_selector("[data-result] [data-retype]")
+    page.wait_for_selector("[data-code-hint]:has-text('Tarkista numero')")  # under the field
     assert not overlay_open(page)  # nothing in front of the customer
     assert page.input_value("#code") == typo and page.get_attribute("#code", "aria-invalid")
     assert page.evaluate("document.activeElement.id") == "code"
-    assert "Tarkista numero" in page.inner_text("[data-announce]")
+    assert page.get_attribute("[data-code-hint]", "aria-live") == "polite"
+    colour = page.eval_on_selector("[data-code-hint]", "e => getComputedStyle(e).color")
+    assert colour != "rgb(164, 22, 26)"  # not the red of a refusal
 
-    page.fill("#code", number)  # corrected: the note goes at once
-    assert page.locator("[data-result] [data-retype]").count() == 0
+    page.fill("#code", number)  # corrected: the field's hint follows what is typed
+    assert page.get_attribute("#code", "aria-invalid") is None
     page.press("#code", "Enter")
     page.wait_for_selector('[data-result] [data-status="valid"]')
     assert overlay_open(page)
