@@ -12,16 +12,21 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from ..core import access, accounts, audit, cards
+from ..core import access, accounts, audit, cards, numbers
 from ..core.clock import day_start_utc
 from ..core.exceptions import Forbidden, KaikuError, NotFound
-from ..core.printing import LAYOUTS, cards_csv, cards_pdf
+from ..core.printing import LAYOUTS, cards_pdf
+from ..core.tables import Column, Table
+from ..core.tokens import card_url
 from ..extensions import db
+from ..labels import CARD_STATUS_WORDS
 from ..models import ApiKey, Area, AuditEntry, Batch, Card, Event, Site, User
+from ..reports import export
 from ..web import form_errors, paginate, role_required
 from . import audit_view
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+STOCK_COLUMNS = (_l("Card number"), _l("Link"), _l("Status"), _l("Issuing site"))
 
 
 def _search(query, *columns):
@@ -292,15 +297,24 @@ def batch_pdf(batch_id: int):
 @bp.get("/stock/<int:batch_id>.csv")
 @role_required("admin")
 def batch_csv(batch_id: int):
+    """The batch's numbers and links, for a print shop's mail merge: headers in the
+    user's language, the separator their spreadsheet expects."""
     batch, batch_cards = _batch_cards(batch_id)
-    return (
-        cards_csv(batch_cards),
-        200,
-        {
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="kaikukortit-{batch.id}.csv"',
-        },
+    table = Table(
+        "stock",
+        _l("Card stock"),
+        [Column(label, "text") for label in STOCK_COLUMNS],
+        [
+            [
+                numbers.display(card.number),
+                card_url(card.number, card.generation),
+                CARD_STATUS_WORDS[card.status],
+                card.issuing_site.name,
+            ]
+            for card in batch_cards
+        ],
     )
+    return export.table_response(table, f"kaikukortit-{batch.id}")
 
 
 @bp.get("/audit")

@@ -1,8 +1,6 @@
 """Print-ready card stock: credit-card size PDFs (one per page, or A4 sheets of 10
 with crop marks) and a CSV of the numbers. The QR is drawn as vector squares."""
 
-import csv
-import io
 
 from flask import current_app
 from fpdf import FPDF
@@ -108,21 +106,3 @@ def cards_pdf(cards: list[Card], layout: str = "a4") -> bytes:
             x, y = left + column * CARD_W, top + row * CARD_H
         _draw_card(pdf, card, x, y, help_lines)
     return bytes(pdf.output())
-
-
-def cards_csv(cards: list[Card]) -> str:
-    """Number and URL of each card; with a BOM so spreadsheet programs read UTF-8."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(["number", "url", "status", "issuing_site"])
-    for card in cards:
-        writer.writerow(
-            [
-                numbers.display(card.number),
-                card_url(card.number, card.generation),
-                card.status,
-                card.issuing_site.slug,
-            ]
-        )
-    return out.getvalue()

@@ -65,11 +65,14 @@ class TestStock:
     def test_csv_of_the_numbers(self, admin, world):
         admin.post("/admin/stock", data={"site": "issuer", "count": "3"})
         batch = db.session.scalar(select(Batch).order_by(Batch.id.desc()))
-        response = admin.get(f"/admin/stock/{batch.id}.csv")
+        response = admin.get(f"/admin/stock/{batch.id}.csv")  # Finnish: ";" and Finnish headers
         text = response.data.decode("utf-8")
         assert text.startswith("\ufeff")
-        rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
-        assert len(rows) == 3 and all(numbers.is_valid(row["number"]) for row in rows)
+        rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+        assert len(rows) == 3 and all(numbers.is_valid(row["Kortin numero"]) for row in rows)
+        assert {row["Tila"] for row in rows} == {"Ei vielä rekisteröity"}
+        english = admin.get(f"/admin/stock/{batch.id}.csv?lang=en").data.decode("utf-8")
+        assert english.lstrip("\ufeff").startswith("Card number,Link,Status,Issuing site")
 
     @pytest.mark.parametrize(
         "form",
