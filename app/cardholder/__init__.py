@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from ..core import cards, checkin, numbers
 from ..core.clock import utcnow
-from ..core.printing import cards_pdf
+from ..core.printing import home_pdf
 from ..core.tokens import card_url
 from ..desk import todays_events
 
@@ -73,12 +73,12 @@ def status(token: str):
 
 @bp.get("/<token>/card.pdf")
 def print_card(token: str):
-    """The card on an A4 page with crop marks, to print at home."""
+    """The card on an A4 page with crop marks and how to use it, to print at home."""
     card = _card_or_404(token)
     if checkin.card_state(card) != "valid":
         abort(404)
     return (
-        cards_pdf([card], "a4"),
+        home_pdf(card),
         200,
         {
             **NOT_CACHED,

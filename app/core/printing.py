@@ -1,8 +1,8 @@
-"""Print-ready card stock: credit-card size PDFs (one per page, or A4 sheets of 10
-with crop marks) and a CSV of the numbers. The QR is drawn as vector squares."""
-
+"""Print-ready cards: credit-card size PDFs (one per page, or A4 sheets of 10 with crop
+marks), and one card for its holder to print at home. The QR is drawn as vector squares."""
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue
 
@@ -19,11 +19,25 @@ SHEET_COLUMNS, SHEET_ROWS = 2, 5
 LAYOUTS = ("card", "a4")
 PROGRAMME = "Kaikukortti"
 PERSONAL = "Henkilökohtainen, voimassa rekisteröinnistä vuoden."
+HOME_TOP = 30.0  # mm: where the card sits on a page printed at home
+HOME_STEPS = (
+    _l("Print this page at 100 % size (not “fit to page”)."),
+    _l("Cut the card out along the marks."),
+    _l("Show it at the ticket desk: they scan the QR code or type the number."),
+    _l(
+        "The card is personal. If you lose it, ask the place that gave it to you: the lost "
+        "card is blocked and you get a new one."
+    ),
+)
+
+
+_TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "’": "'", "–": "-", "−": "-", "…": "..."})
 
 
 def _latin1(text: str) -> str:
-    """The PDF core fonts speak Latin-1 (enough for Finnish and Swedish)."""
-    return text.encode("latin-1", "replace").decode("latin-1")
+    """The PDF core fonts speak Latin-1 (enough for Finnish and Swedish; typographic
+    quotes and dashes become their plain forms)."""
+    return str(text).translate(_TYPOGRAPHY).encode("latin-1", "replace").decode("latin-1")
 
 
 def _draw_qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
@@ -60,23 +74,44 @@ def _draw_card(pdf: FPDF, card: Card, x: float, y: float, help_lines: list[str])
     pdf.set_font("Courier", "B", 12.5)
     pdf.text(left, y + 22.3, numbers.display(card.number))
     pdf.set_font("Helvetica", "", 6.5)
+    if card.valid_until:  # a registered card says until when (stock can't know)
+        until = f"{card.valid_until.day}.{card.valid_until.month}.{card.valid_until.year}"
+        pdf.text(left, y + 26.4, f"Voimassa / Giltigt: {until}")
     for line_number, line in enumerate(help_lines):
         pdf.text(left, y + 30.2 + 3 * line_number, line)
 
 
-def _crop_marks(pdf: FPDF, left: float, top: float) -> None:
+def _crop_marks(pdf: FPDF, left: float, top: float, columns=SHEET_COLUMNS, rows=SHEET_ROWS):
     """Short lines outside the grid where the cutter goes, clear of the cards."""
     length, gap = 5.0, 1.5
-    right, bottom = left + SHEET_COLUMNS * CARD_W, top + SHEET_ROWS * CARD_H
+    right, bottom = left + columns * CARD_W, top + rows * CARD_H
     pdf.set_line_width(0.2)
-    for column in range(SHEET_COLUMNS + 1):
+    for column in range(columns + 1):
         x = left + column * CARD_W
         pdf.line(x, top - gap - length, x, top - gap)
         pdf.line(x, bottom + gap, x, bottom + gap + length)
-    for row in range(SHEET_ROWS + 1):
+    for row in range(rows + 1):
         y = top + row * CARD_H
         pdf.line(left - gap - length, y, left - gap, y)
         pdf.line(right + gap, y, right + gap + length, y)
+
+
+def home_pdf(card: Card) -> bytes:
+    """One card for its holder to print at home: on an A4, with crop marks and the steps
+    (print at full size, cut, show it) in the request's language below it."""
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_margin(0)
+    pdf.set_title(PROGRAMME)
+    pdf.add_page()
+    left = (A4_W - CARD_W) / 2
+    _crop_marks(pdf, left, HOME_TOP, columns=1, rows=1)
+    _draw_card(pdf, card, left, HOME_TOP, _help_lines(pdf, current_app.config["CARD_HELP"]))
+    pdf.set_font("Helvetica", "", 12)
+    pdf.set_xy(30, HOME_TOP + CARD_H + 20)
+    steps = "\n".join(f"{number}. {step}" for number, step in enumerate(HOME_STEPS, 1))
+    pdf.multi_cell(A4_W - 60, 7, text=_latin1(steps))
+    return bytes(pdf.output())
 
 
 def cards_pdf(cards: list[Card], layout: str = "a4") -> bytes:

@@ -2,6 +2,7 @@
 
 import re
 
+import pypdfium2
 import pytest
 
 from app.core import cards, numbers
@@ -113,6 +114,12 @@ def test_print_at_home_pdf_scans_to_the_card(client, world):
     response = client.get(path_of(world.url) + "/card.pdf")
     assert response.mimetype == "application/pdf"
     assert decode_pdf(response.data) == [world.url]
+    until = world.card.valid_until
+    for language, step in [("fi", "Leikkaa kortti irti"), ("sv", "Klipp ut kortet")]:
+        pdf = client.get(path_of(world.url) + f"/card.pdf?lang={language}").data
+        text = " ".join(pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_range().split())
+        assert step in text and f"{until.day}.{until.month}.{until.year}" in text
+        assert "?" not in text  # every character printable
     cards.block_card(world.card)
     assert client.get(path_of(world.url) + "/card.pdf").status_code == 404
 
