@@ -7,12 +7,14 @@ A logged-in venue user also sees the desk's verdict and can record the use.
 """
 
 import hashlib
+from pathlib import Path
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 from ..core import cards, checkin, numbers
-from ..core.clock import utcnow
+from ..core.clock import local_today, utcnow
 from ..core.printing import home_pdf
 from ..core.tokens import card_url
 from ..desk import todays_events
@@ -22,6 +24,7 @@ NOT_CACHED = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 # The one response the service worker may keep for offline use: the holder's own card
 # page, as anyone without a login sees it. A desk's view of a card never is.
 OFFLINE_COPY = {"Kaiku-Offline": "holder-card"}
+SHELL = ("css/kaiku.css", "js/card.js", "icons/icon-192.png", "favicon.svg")  # kept offline
 
 
 def _card_or_404(token: str):
@@ -50,6 +53,11 @@ def card(token: str):
     if current_user.is_authenticated and current_user.role == "venue":
         _, picked = todays_events(current_user.site)
         verdict = checkin.judge(card, current_user.site, picked)
+    anonymous = not current_user.is_authenticated
+    version = f'"{_page_version(card)}"'
+    if anonymous and request.if_none_match.contains(version.strip('"')):
+        # The holder's phone holds this very page: the service worker asked (If-None-Match).
+        return "", 304, {**NOT_CACHED, **OFFLINE_COPY, "ETag": version}
     page = render_template(
         "cardholder/card.html",
         url=card_url(card.number, card.generation),
@@ -57,8 +65,44 @@ def card(token: str):
         verdict=verdict,
         **_status(card),
     )
-    anonymous = not current_user.is_authenticated
-    return page, 200, {**NOT_CACHED, **(OFFLINE_COPY if anonymous else {})}
+    return page, 200, {**NOT_CACHED, **({**OFFLINE_COPY, "ETag": version} if anonymous else {})}
+
+
+def _page_version(card) -> str:
+    """Everything the holder's page shows but its clock, which the page's script sets at
+    once: the same version, the same page. Today is part of it (the status is as of
+    today), and so are the templates, translations and files of this release."""
+    shown = (
+        card.number,
+        card.generation,
+        card.status,
+        card.kind,
+        card.children,
+        card.valid_from,
+        card.valid_until,
+        local_today(),
+        str(get_locale()),
+        request.args.get("lang"),
+        _release(),
+    )
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:24]
+
+
+def _release() -> str:
+    """A fingerprint of what renders the card page in this release (once per process)."""
+    found = current_app.extensions.get("kaiku_card_release")
+    if found is None:
+        env = current_app.jinja_env
+        sources = [
+            env.loader.get_source(env, name)[0]
+            for name in ("base.html", "cardholder/card.html", "cardholder/_status.html")
+        ]
+        catalogues = sorted(Path(current_app.root_path, "..", "translations").glob("*/*/*.mo"))
+        sources += [path.read_bytes().hex() for path in catalogues]
+        sources += [url_for("static", filename=name) for name in SHELL]
+        found = hashlib.sha256("\n".join(sources).encode()).hexdigest()
+        current_app.extensions["kaiku_card_release"] = found
+    return found
 
 
 @bp.get("/<token>/status")
@@ -125,10 +169,7 @@ def manifest(token: str):
 def service_worker():
     """Keeps the shell (CSS, script, icons) and each card page the server marks as the
     holder's own (OFFLINE_COPY) for offline use."""
-    shell = [
-        url_for("static", filename=name)
-        for name in ("css/kaiku.css", "js/card.js", "icons/icon-192.png", "favicon.svg")
-    ]
+    shell = [url_for("static", filename=name) for name in SHELL]
     version = hashlib.sha256(" ".join(shell).encode()).hexdigest()[:12]
     script = render_template(
         "cardholder/sw.js", shell=shell, version=version, marker=next(iter(OFFLINE_COPY.items()))

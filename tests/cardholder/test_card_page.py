@@ -168,3 +168,24 @@ def test_only_the_holders_own_page_is_marked_for_offline_use(app, client, world)
     desk = app.test_client()
     factories.log_in(desk, "desk@theatre.fi")
     assert "Kaiku-Offline" not in desk.get(path).headers
+
+
+def test_an_unchanged_card_costs_a_304_to_the_phone_that_holds_it(client, world):
+    first = client.get(path_of(world.url))
+    version = first.headers["ETag"]
+    again = client.get(path_of(world.url), headers={"If-None-Match": version})
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["Kaiku-Offline"] == "holder-card"  # the kept copy stays valid
+    cards.block_card(world.card)
+    changed = client.get(path_of(world.url), headers={"If-None-Match": version})
+    assert changed.status_code == 200 and changed.headers["ETag"] != version
+    swedish = client.get(path_of(world.url) + "?lang=sv", headers={"If-None-Match": version})
+    assert swedish.status_code == 200
+
+
+def test_a_desk_never_gets_a_304_for_a_card(client, world):
+    version = client.get(path_of(world.url)).headers["ETag"]
+    factories.user("desk@theatre.fi", "venue", world.venue)
+    factories.log_in(client, "desk@theatre.fi")
+    page = client.get(path_of(world.url), headers={"If-None-Match": version})
+    assert page.status_code == 200 and "ETag" not in page.headers
