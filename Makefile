@@ -40,7 +40,7 @@ chromium:
 	  echo "Chromium is missing: browser tests will be skipped (apt-get install chromium)"
 
 test: install chromium
-	$(BIN)/ruff check app tests bench migrations wsgi.py gunicorn.conf.py
+	$(BIN)/ruff check app tests bench docs migrations wsgi.py gunicorn.conf.py
 	$(BIN)/pytest
 
 ## Speed figures (not tests): the desk scanner and the phone card in headless Chromium, printing,
