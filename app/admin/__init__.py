@@ -342,6 +342,7 @@ def audit_log():
         page=paginate(query, per_page=50),
         actions=[(action, audit_view.action_words(action)) for action in actions],
         args=args,
+        actor_words=audit_view.actor_words,
         action_words=audit_view.action_words,
         target_words=audit_view.target_words,
         changes=audit_view.changes,

@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
-from ..core.audit import HOLDER_DATA_CHANGED
+from ..core.audit import COMMAND_LINE, HOLDER_DATA_CHANGED
 from ..core.validation import field_name
 from ..labels import (
     CARD_KIND_WORDS,
@@ -79,6 +79,11 @@ _VALUE_WORDS = {
     "kind": {**SITE_KIND_WORDS, **CARD_KIND_WORDS},
 }
 _DATES = ("valid_from", "valid_until", "date")
+
+
+def actor_words(actor: str):
+    """An e-mail, or the operator's command line, in words."""
+    return _l("the command line (an operator)") if actor == COMMAND_LINE else actor
 
 
 def action_words(action: str):

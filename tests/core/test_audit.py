@@ -60,6 +60,7 @@ def test_a_coordinator_reading_the_trail_sees_no_birth_year_or_postcode(app, wor
     changed = re.findall(r"<li>([^<]*)</li>", page.text)
     assert "Muuttuneet haltijatiedot: Syntymävuosi, Postinumero" in changed  # in words
     assert "holder_data_changed" not in page.text and "birth_year" not in page.text
+    assert "komentorivi" in page.text and "command line" not in page.text  # the register
     assert "1957" not in page.text and "33820" not in page.text
 
 
