@@ -18,6 +18,7 @@ from . import labels
 from .core import access, numbers, sessions
 from .core.exceptions import Conflict, Forbidden, KaikuError, NotFound
 from .core.qr import qr_svg
+from .core.validation import latest_birth_year
 from .extensions import db, login_manager
 from .logs import loggable_path
 
@@ -211,6 +212,7 @@ def init_web(app):
         display_number=numbers.display,
         qr_svg=qr_svg,
         may_use_second_factor=access.may_use_second_factor,
+        latest_birth_year=latest_birth_year,
         page_url=page_url,
         new_nonce=lambda: uuid.uuid4().hex,  # one per record form: a resubmit records once
         **{name: getattr(labels, name) for name in labels.__all__},

@@ -8,6 +8,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from .clock import local_today
 from .exceptions import InvalidInput, InvalidInputs, NotFound
 
 FIELD_NAMES = {
@@ -125,8 +126,26 @@ def check_date(field: str, value) -> date:
     )
 
 
+HOLDER_MIN_AGE = 16  # the programme's terms: at least 16, or turning 16 this calendar year
+
+
+def latest_birth_year() -> int:
+    """The youngest holder's year of birth: 16 this calendar year (Finnish time)."""
+    return local_today().year - HOLDER_MIN_AGE
+
+
 def check_birth_year(value) -> int:
-    return check_int("birth_year", value, 1900, date.today().year)
+    year = check_int("birth_year", value, 0, 9999)
+    if year > latest_birth_year():
+        raise InvalidInput(
+            _l(
+                "Year of birth: a holder is at least 16 or turns 16 this year (born in "
+                "%(year)d or earlier).",
+                year=latest_birth_year(),
+            ),
+            "birth_year",
+        )
+    return check_int("birth_year", year, 1900, latest_birth_year())
 
 
 def check_postcode(value) -> str:

@@ -335,3 +335,20 @@ class TestALostCard:
         page = issuer.get(f"/issuer/cards/{world.card.number}/receipt")
         assert page.status_code == 200 and numbers.display(world.card.number) in page.text
         assert str(world.card.birth_year) not in page.text  # nothing but the number and date
+
+
+class TestWhoCanHoldACard:
+    def test_a_holder_is_16_or_turns_16_this_year(self, issuer, world):
+        oldest_too_young = factories.today().year - 15
+        stock = factories.stock(world.area, world.issuer, 2)
+        page = issuer.get("/issuer/register")
+        assert f"syntynyt vuonna {oldest_too_young - 1} tai aiemmin" in page.text  # said first
+        refused = issuer.post(
+            "/issuer/register", data=registration(stock[0].number, birth_year=oldest_too_young)
+        )
+        assert refused.status_code == 422 and "vähintään 16" in refused.text
+        assert fresh(stock[0]).status == "unregistered"
+        done = issuer.post(
+            "/issuer/register", data=registration(stock[1].number, birth_year=oldest_too_young - 1)
+        )
+        assert done.status_code == 302 and fresh(stock[1]).status == "active"
