@@ -328,6 +328,18 @@ def _refusal(verdict: Verdict, category: str, children: int) -> KaikuError | Non
     if category == "education" and children:
         return InvalidInput(_l("A course place covers the holder only: no children."), "children")
     if children > verdict.allowance.children:
+        if verdict.allowance.children < verdict.card.children:  # the event's quota, not the card
+            return InvalidInput(
+                _l("Only one free ticket is left for this event: for the holder alone.")
+                if verdict.quota_left == 1
+                else _l(
+                    "Only %(left)d free tickets are left for this event: the holder and "
+                    "%(children)d more.",
+                    left=verdict.quota_left,
+                    children=verdict.quota_left - 1,
+                ),
+                "children",
+            )
         return InvalidInput(
             _l("At most %(n)d children on this card.", n=verdict.allowance.children), "children"
         )

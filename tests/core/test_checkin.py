@@ -134,6 +134,18 @@ class TestStatuses:
         verdict = checkin.check_code(world.url, world.venue, event.id)
         assert (verdict.allowance.children, verdict.quota_left) == (1, 2)
 
+    def test_too_many_children_for_the_quota_says_what_is_left(self, world):
+        event = accounts.create_event("theatre", "Small hall", date=factories.today(), quota=2)
+        other = factories.active_card(world.area, world.issuer)
+        record(factories.url_of(other), world.venue, event_id=event.id)  # one adult
+        card = factories.active_card(world.area, world.issuer, children=2)
+        with pytest.raises(InvalidInput) as refusal:
+            record(factories.url_of(card), world.venue, "nonce-0002", event_id=event.id, children=1)
+        assert str(refusal.value.message) == (
+            "Vain yksi maksuton lippu on jäljellä tähän tapahtumaan: vain kortinhaltijalle."
+        )
+        assert db.session.query(Use).filter(Use.card_id == card.id).count() == 0
+
     def test_course_place_covers_the_holder_only(self, world):
         verdict = checkin.check_code(world.url, world.course_venue)
         assert verdict.allowance.children == 0
