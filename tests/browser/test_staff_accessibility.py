@@ -12,8 +12,10 @@ PUBLIC = ["/", "/login", "/accessibility", "/privacy", "/no-such-page"]
 YEAR_2025 = "/reports?start=2025-01-01&end=2025-12-31"
 ISSUER = [
     "/issuer",
+    "/issuer?birth_year=19&postcode=x",  # the lost-card search, with its errors
     "/issuer/register",
     "/issuer/cards/{number}",
+    "/issuer/cards/{number}/receipt",
     "/account/password",
     "/account/two-step",
     "/account/two-step/setup",
