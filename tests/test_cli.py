@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.core import accounts, cards, checkin, numbers
 from app.extensions import db
-from app.models import ApiKey, Area, Card, Event, MonthlyUses, Site, Use, User
+from app.models import ApiKey, Area, AuditEntry, Card, Event, MonthlyUses, Site, Use, User
 from tests import factories
 from tests.scanning import decode_pdf
 
@@ -63,6 +63,18 @@ def test_recount_statistics_from_every_use(cli, world):
     result = cli("recount-statistics")
     assert result.exit_code == 0 and "Uses counted: 1." in result.output
     assert factories.monthly_totals() == factories.monthly_by_hand() != {}
+
+
+def test_an_operators_validity_is_audited_as_such(setup):
+    cli = setup
+    [card, plain] = issue(cli, 2)
+    given = ("--birth-year", 1970, "--postcode", "33100", "--children", 0)
+    assert cli("cards", "register", card["number"], *given, "--valid-days", 30).exit_code == 0
+    assert cli("cards", "register", plain["number"], *given).exit_code == 0
+    entries = db.session.scalars(
+        select(AuditEntry.after).where(AuditEntry.action == "card.register")
+    ).all()
+    assert [json.loads(after).get("valid_days") for after in entries] == [30, None]
 
 
 def test_the_whole_path_from_the_cli(setup):

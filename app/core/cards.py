@@ -154,7 +154,11 @@ def register_card(
     )
     card.registered_at = utcnow()
     card.first_card_id = card.id
-    _audit(actor, "card.register", card, before)
+    # Another validity than the rule's is an operator's correction (`cards register
+    # --valid-days`, never on an issuer's screen): the trail says so.
+    _audit(
+        actor, "card.register", card, before, **({"valid_days": valid_days} if valid_days else {})
+    )
     db.session.commit()
     return card
 
