@@ -45,8 +45,10 @@ MAX_CODE_LENGTH = 500
 # and cache key instead of building and hashing a new statement every time.
 _CARD = select(Card).where(Card.number == bindparam("number"))
 _CARD_TO_LOCK = _CARD.with_for_update().execution_options(populate_existing=True)
-_ACTIVE_USE = select(Use).where(
-    Use.card_id == bindparam("card"), Use.venue_id == bindparam("venue"), Use.voided_at.is_(None)
+_ACTIVE_USE = select(Use).where(  # the holder's (their first card's), not one card's
+    Use.first_card_id == bindparam("holder"),
+    Use.venue_id == bindparam("venue"),
+    Use.voided_at.is_(None),
 )
 _ACTIVE_USE_AT_EVENT = _ACTIVE_USE.where(Use.event_id == bindparam("event")).limit(1)
 _ACTIVE_USE_TODAY = _ACTIVE_USE.where(Use.event_id.is_(None), Use.day == bindparam("day")).limit(1)
@@ -204,11 +206,15 @@ def judge(card: Card, venue: Site, event: Event | None, typed: bool = False) -> 
 
 
 def _active_use(card: Card, venue: Site, event: Event | None, today) -> Use | None:
+    """The holder's use here at this event, or today: one use per event or day follows the
+    holder through a replacement (recording locks their first card, so two desks can't
+    both pass). Pairs recorded before this rule stay; no index forbids them."""
+    holder = card.first_card_id or card.id
     if event is not None:
         return db.session.scalar(
-            _ACTIVE_USE_AT_EVENT, {"card": card.id, "venue": venue.id, "event": event.id}
+            _ACTIVE_USE_AT_EVENT, {"holder": holder, "venue": venue.id, "event": event.id}
         )
-    return db.session.scalar(_ACTIVE_USE_TODAY, {"card": card.id, "venue": venue.id, "day": today})
+    return db.session.scalar(_ACTIVE_USE_TODAY, {"holder": holder, "venue": venue.id, "day": today})
 
 
 def _quota_left(event: Event | None) -> int | None:

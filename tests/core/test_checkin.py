@@ -134,6 +134,33 @@ class TestStatuses:
         verdict = checkin.check_code(world.url, world.venue, event.id)
         assert (verdict.allowance.children, verdict.quota_left) == (1, 2)
 
+    def test_one_use_a_day_follows_the_holder_through_a_replacement(self, world):
+        record(world.url, world.venue)
+        new = cards.replace_card(world.card, factories.stock(world.area, world.issuer)[0])
+        verdict = checkin.check_code(factories.url_of(new), world.venue)
+        assert verdict.status == "already_used"  # the same holder, today, at this venue
+        with pytest.raises(CardNotUsable):
+            record(factories.url_of(new), world.venue, "nonce-0002")
+        assert checkin.check_code(factories.url_of(new), world.other_venue).status == "valid"
+
+    def test_pairs_recorded_before_the_rule_stay(self, world):
+        """A registry may hold two uses of one holder at one venue on one day (recorded
+        before the rule followed the holder): no index refuses them."""
+        first, _ = record(world.url, world.venue)
+        new = cards.replace_card(world.card, factories.stock(world.area, world.issuer)[0])
+        second = Use(
+            **{
+                column.name: getattr(first, column.name)
+                for column in Use.__table__.columns
+                if column.name not in ("id", "nonce", "card_id")
+            },
+            card_id=new.id,
+            nonce="legacy-pair-0001",
+        )
+        db.session.add(second)
+        db.session.commit()
+        assert db.session.query(Use).filter(Use.first_card_id == first.first_card_id).count() == 2
+
     def test_too_many_children_for_the_quota_says_what_is_left(self, world):
         event = accounts.create_event("theatre", "Small hall", date=factories.today(), quota=2)
         other = factories.active_card(world.area, world.issuer)
