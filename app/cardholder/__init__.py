@@ -17,7 +17,7 @@ from ..core import cards, checkin, numbers
 from ..core.clock import local_today, utcnow
 from ..core.printing import home_pdf
 from ..core.tokens import card_url
-from ..desk import todays_events
+from ..desk import events_to_pick
 
 bp = Blueprint("cardholder", __name__, url_prefix="/k")
 NOT_CACHED = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
@@ -51,7 +51,7 @@ def card(token: str):
     card = _card_or_404(token)
     verdict = None
     if current_user.is_authenticated and current_user.role == "venue":
-        _, picked = todays_events(current_user.site)
+        _, picked = events_to_pick(current_user.site)
         verdict = checkin.judge(card, current_user.site, picked)
     anonymous = not current_user.is_authenticated
     version = f'"{_page_version(card)}"'

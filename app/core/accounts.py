@@ -388,9 +388,13 @@ def create_event(venue_slug, name, *, date, quota=None, actor: User | None = Non
     return event
 
 
-def events_on(venue: Site, day) -> list[Event]:
+def events_from(venue: Site, day) -> list[Event]:
+    """The venue's events on ``day`` and after, soonest first: a box office hands out
+    free tickets days before a show (advance tickets)."""
     return list(
         db.session.scalars(
-            select(Event).where(Event.venue_id == venue.id, Event.date == day).order_by(Event.id)
+            select(Event)
+            .where(Event.venue_id == venue.id, Event.date >= day)
+            .order_by(Event.date, Event.id)
         )
     )

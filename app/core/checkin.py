@@ -230,7 +230,8 @@ def _quota_left(event: Event | None) -> int | None:
 
 
 def find_event(venue: Site, event_id, lock: bool = False) -> Event | None:
-    """Today's event of this venue, or None for "no event"."""
+    """An event of this venue today or to come (an advance ticket), or None for "no
+    event"."""
     if event_id is None or event_id == "":
         return None
     event_id = check_int("event", event_id, 1, 2**31 - 1)
@@ -240,8 +241,8 @@ def find_event(venue: Site, event_id, lock: bool = False) -> Event | None:
     event = db.session.scalar(query)
     if event is None or event.venue_id != venue.id:
         raise NotFound(_l("No such event at this venue."), "event")
-    if event.date != local_today():
-        raise InvalidInput(_l("This event is not today. Choose one of today's events."), "event")
+    if event.date < local_today():
+        raise InvalidInput(_l("This event is over. Choose today's or a coming event."), "event")
     return event
 
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..core import checkin
-from ..core.accounts import events_on
+from ..core.accounts import events_from
 from ..core.clock import local_today
 from ..core.exceptions import CardNotUsable, KaikuError
 from ..web import role_required, scanner_headers
@@ -35,9 +35,9 @@ def _wants_fragment() -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
 
 
-def todays_events(venue):
-    """(today's events, the one this desk picked or None); forgets a stale pick."""
-    events = events_on(venue, local_today())
+def events_to_pick(venue):
+    """(today's and coming events, the one this desk picked or None); forgets a stale pick."""
+    events = events_from(venue, local_today())
     picked = next((event for event in events if str(event.id) == session.get("desk_event")), None)
     if picked is None:
         session.pop("desk_event", None)
@@ -66,12 +66,13 @@ def _respond(fragment: str | None, status: int = 200, **context):
     if fragment and _wants_fragment():
         return render_template(fragment, **context), status
     venue = _venue()
-    events, picked = todays_events(venue)
+    events, picked = events_to_pick(venue)
     page = render_template(
         "desk/index.html",
         venue=venue,
         events=events,
         picked=picked,
+        today=local_today(),
         uses=_device_uses(),
         fragment=fragment,
         **context,

@@ -147,13 +147,25 @@ class TestAccess:
         assert theirs.get_json() == missing.get_json()
         assert use_rows() == 0
 
-    def test_an_event_of_another_day_is_refused(self, api, world):
+    def test_a_past_event_is_refused(self, api, world):
         event = accounts.create_event(
             "theatre", "Last year", date=factories.today().replace(year=2020)
         )
         response = api.post("/uses", body(world.url, event=event.id))
         assert (response.status_code, response.get_json()["field"]) == (422, "event")
         assert use_rows() == 0
+
+    def test_an_advance_ticket_for_a_coming_event_counts_against_its_quota(self, api, world):
+        coming = factories.today() + timedelta(days=5)
+        event = accounts.create_event("theatre", "Next week", date=coming, quota=2)
+        response = api.post("/uses", body(world.url, event=event.id, children=1))
+        assert response.status_code == 201, response.get_json()
+        assert use_rows() == 1
+        other = factories.url_of(factories.active_card(world.area, world.issuer))
+        full = api.post("/verify", {"code": other, "event": event.id}).get_json()
+        assert full["status"] == "quota_full"
+        again = api.post("/verify", {"code": world.url, "event": event.id}).get_json()
+        assert again["status"] == "already_used"  # one use per card per event still holds
 
     def test_another_venues_use_is_404_and_untouched(self, api, world):
         _, raw = accounts.create_api_key("museum")

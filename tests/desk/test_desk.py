@@ -188,6 +188,14 @@ class TestDeskFlow:
         assert status_on(check(desk, other, event=str(event.id))) == "quota_full"
         assert live_uses()[0].event_id == event.id
 
+    def test_the_desk_offers_coming_events_with_their_dates_not_past_ones(self, desk, world):
+        coming = factories.today() + timedelta(days=3)
+        accounts.create_event("theatre", "Next week", date=coming)
+        accounts.create_event("theatre", "Last week", date=factories.today() - timedelta(days=7))
+        page = desk.get("/desk")
+        assert f"Next week, {coming.day}.{coming.month}.{coming.year}" in page.text
+        assert "Last week" not in page.text
+
     def test_too_many_children_is_refused_with_a_message(self, desk, world):
         form = record_form(check(desk, world.url))
         response = desk.post("/desk/uses", data={**form, "children": "5"})
