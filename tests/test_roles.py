@@ -36,6 +36,8 @@ ACCESS = {
     "desk.record": {"venue"},
     "desk.undo": {"venue"},
     "desk.device_uses": {"venue"},
+    "desk.events": {"venue"},
+    "desk.edit_event": {"venue"},
     "api.verify": {"venue"},
     "api.record": {"venue"},
     "api.undo": {"venue"},

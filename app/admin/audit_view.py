@@ -34,6 +34,7 @@ ACTION_WORDS = {
     "cards.issue": _l("Card stock generated"),
     "cards.retention": _l("Expired cards' holder data removed"),
     "event.create": _l("Event added"),
+    "event.update": _l("Event changed"),
     "site.create": _l("Site added"),
     "user.active": _l("Account closed or opened"),
     "user.create": _l("User added"),

@@ -117,6 +117,13 @@ def card_for(user: User, number) -> Card:
     return card
 
 
+def event_for(user: User, event_id) -> Event:
+    event = db.session.scalar(select(Event).where(Event.id == event_id, event_scope(user)))
+    if event is None:
+        raise NotFound(_l("No such event."), "event")
+    return event
+
+
 def site_for(user: User, slug) -> Site:
     site = db.session.scalar(select(Site).where(Site.slug == slug, site_scope(user)))
     if site is None:

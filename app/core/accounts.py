@@ -9,12 +9,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import attempts, db
-from ..models import CATEGORIES, ROLES, SITE_KINDS, ApiKey, Area, Event, Site, User
+from ..models import CATEGORIES, ROLES, SITE_KINDS, ApiKey, Area, Event, Site, Use, User
 from . import access, audit, sessions
 from .clock import utcnow
 from .exceptions import Conflict, InvalidInput, NotFound, TooManyAttempts
@@ -383,6 +383,41 @@ def create_event(venue_slug, name, *, date, quota=None, actor: User | None = Non
         after={"venue": venue.slug, "name": event.name, "date": date, "quota": quota},
         area_id=venue.area_id,
         site_id=venue.id,
+    )
+    db.session.commit()
+    return event
+
+
+def update_event(event: Event, name, *, date, quota=None, actor: User | None = None) -> Event:
+    """Change an event's name, date or quota (audited). Its quota can't drop below the
+    free tickets already given."""
+    values = check_all(
+        name=lambda: check_text("name", name, 200),
+        date=lambda: check_date("date", date),
+        quota=lambda: (
+            None if quota is None or quota == "" else check_int("quota", quota, 0, 100_000)
+        ),
+    )
+    given = db.session.scalar(
+        select(func.coalesce(func.sum(Use.adults + Use.children), 0)).where(
+            Use.event_id == event.id, Use.voided_at.is_(None)
+        )
+    )
+    if values["quota"] is not None and values["quota"] < given:
+        raise InvalidInput(
+            _l("%(n)d free tickets have been given already: the quota can't be less.", n=given),
+            "quota",
+        )
+    before = {"name": event.name, "date": event.date, "quota": event.quota}
+    event.name, event.date, event.quota = values["name"], values["date"], values["quota"]
+    audit.log(
+        actor,
+        "event.update",
+        f"event {event.id}",
+        before=before,
+        after=values,
+        area_id=event.venue.area_id,
+        site_id=event.venue_id,
     )
     db.session.commit()
     return event

@@ -9,11 +9,11 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..core import checkin
+from ..core import access, accounts, checkin
 from ..core.accounts import events_from
 from ..core.clock import local_today
 from ..core.exceptions import CardNotUsable, KaikuError
-from ..web import role_required, scanner_headers
+from ..web import gather, role_required, scanner_headers
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 DEVICE_USES = 10  # how many of this device's uses the undo list keeps
@@ -152,3 +152,52 @@ def undo(use_id: int):
         return render_template("desk/_uses.html", uses=_device_uses(), notice=message)
     flash(message, category)
     return redirect(url_for("desk.index"))
+
+
+@bp.route("/events", methods=["GET", "POST"])
+@role_required("venue")
+def events():
+    """The venue's own coming events: add one, or pick one to change its quota or date."""
+    errors, form = {}, request.form
+    if request.method == "POST":
+        event = gather(
+            errors,
+            lambda: accounts.create_event(
+                _venue().slug,
+                form.get("name"),
+                date=form.get("date"),
+                quota=form.get("quota"),
+                actor=current_user,
+            ),
+        )
+        if not errors:
+            flash(_l("Event %(name)s added.", name=event.name), "success")
+            return redirect(url_for("desk.events"))
+    coming = events_from(_venue(), local_today())
+    return render_template("desk/events.html", events=coming, form=form, errors=errors), (
+        422 if errors else 200
+    )
+
+
+@bp.route("/events/<int:event_id>", methods=["GET", "POST"])
+@role_required("venue")
+def edit_event(event_id: int):
+    event = access.event_for(current_user, event_id)
+    errors, form = {}, request.form
+    if request.method == "POST":
+        gather(
+            errors,
+            lambda: accounts.update_event(
+                event,
+                form.get("name"),
+                date=form.get("date"),
+                quota=form.get("quota"),
+                actor=current_user,
+            ),
+        )
+        if not errors:
+            flash(_l("Event %(name)s saved.", name=event.name), "success")
+            return redirect(url_for("desk.events"))
+    return render_template("desk/event.html", event=event, form=form, errors=errors), (
+        422 if errors else 200
+    )

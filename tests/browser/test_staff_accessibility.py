@@ -34,7 +34,7 @@ ADMIN = [
     "/reports/years",
     "/reports?start=2025-02-30",  # a period with an error
 ]
-DESK = [YEAR_2025]
+DESK = [YEAR_2025, "/desk/events"]
 
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])

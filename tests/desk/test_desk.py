@@ -4,10 +4,11 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app.core import accounts, cards, checkin, numbers
 from app.extensions import db
-from app.models import Use
+from app.models import AuditEntry, Event, Use
 from tests import factories
 
 
@@ -195,6 +196,41 @@ class TestDeskFlow:
         page = desk.get("/desk")
         assert f"Next week, {coming.day}.{coming.month}.{coming.year}" in page.text
         assert "Last week" not in page.text
+
+    def test_a_desk_adds_and_changes_its_own_events(self, desk, world):
+        coming = factories.today() + timedelta(days=10)
+        added = desk.post("/desk/events", data={"name": "Jazz", "date": coming.isoformat()})
+        assert added.status_code == 302
+        event = db.session.scalar(select(Event).where(Event.name == "Jazz"))
+        assert (event.venue_id, event.date, event.quota) == (world.venue.id, coming, None)
+        changed = desk.post(
+            f"/desk/events/{event.id}",
+            data={"name": "Jazz", "date": coming.isoformat(), "quota": "5"},
+        )
+        assert changed.status_code == 302
+        db.session.expire_all()
+        assert db.session.get(Event, event.id).quota == 5
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "event.update"))
+        assert entry.actor == "desk@theatre.fi"
+
+    def test_a_quota_never_drops_below_the_tickets_given(self, desk, world):
+        event = accounts.create_event("theatre", "Gala", date=factories.today(), quota=5)
+        checkin.record_use(
+            world.url, world.venue, nonce="nonce-quota-1", event_id=event.id, children=2
+        )
+        form = {"name": "Gala", "date": factories.today().isoformat(), "quota": "2"}
+        page = desk.post(f"/desk/events/{event.id}", data=form)
+        assert page.status_code == 422 and 'id="quota-error"' in page.text
+        db.session.expire_all()
+        assert db.session.get(Event, event.id).quota == 5
+
+    def test_another_venues_event_is_not_there(self, desk, world):
+        theirs = accounts.create_event("museum", "Other", date=factories.today())
+        assert desk.get(f"/desk/events/{theirs.id}").status_code == 404
+        form = {"name": "Mine now", "date": factories.today().isoformat()}
+        assert desk.post(f"/desk/events/{theirs.id}", data=form).status_code == 404
+        db.session.expire_all()
+        assert db.session.get(Event, theirs.id).name == "Other"
 
     def test_too_many_children_is_refused_with_a_message(self, desk, world):
         form = record_form(check(desk, world.url))
