@@ -162,13 +162,7 @@ def events():
     if request.method == "POST":
         event = gather(
             errors,
-            lambda: accounts.create_event(
-                _venue().slug,
-                form.get("name"),
-                date=form.get("date"),
-                quota=form.get("quota"),
-                actor=current_user,
-            ),
+            lambda: accounts.create_event(_venue().slug, **_event_form(form), actor=current_user),
         )
         if not errors:
             flash(_l("Event %(name)s added.", name=event.name), "success")
@@ -186,14 +180,7 @@ def edit_event(event_id: int):
     errors, form = {}, request.form
     if request.method == "POST":
         gather(
-            errors,
-            lambda: accounts.update_event(
-                event,
-                form.get("name"),
-                date=form.get("date"),
-                quota=form.get("quota"),
-                actor=current_user,
-            ),
+            errors, lambda: accounts.update_event(event, **_event_form(form), actor=current_user)
         )
         if not errors:
             flash(_l("Event %(name)s saved.", name=event.name), "success")
@@ -201,3 +188,7 @@ def edit_event(event_id: int):
     return render_template("desk/event.html", event=event, form=form, errors=errors), (
         422 if errors else 200
     )
+
+
+def _event_form(form) -> dict:
+    return {name: form.get(name) for name in ("name", "date", "quota")}
