@@ -173,10 +173,7 @@ def correct(number: str):
 @role_required("issuer")
 def remove_data(number: str):
     def remove(card):
-        if request.form.get("confirm") != "yes":
-            raise InvalidInput(
-                _l("Tick the box to confirm that the holder asked for this."), "confirm"
-            )
+        _check_ticked("confirm", _l("Tick the box to confirm that the holder asked for this."))
         return cards.remove_holder_data(card, actor=current_user)
 
     return _change(
@@ -184,6 +181,12 @@ def remove_data(number: str):
         remove,
         _l("The holder's data was removed and the card blocked. Its uses stay as counts."),
     )
+
+
+def _check_ticked(box: str, message) -> None:
+    """A change that can't simply be taken back goes ahead only with its box ticked."""
+    if request.form.get(box) != "yes":
+        raise InvalidInput(message, box)
 
 
 @bp.post("/cards/<number>/renew")
@@ -212,10 +215,9 @@ def children(number: str):
 @role_required("issuer")
 def block(number: str):
     def block_confirmed(card):
-        if request.form.get("block-confirm") != "yes":
-            raise InvalidInput(
-                _l("Tick the box to confirm that the card is to be blocked."), "block-confirm"
-            )
+        _check_ticked(
+            "block-confirm", _l("Tick the box to confirm that the card is to be blocked.")
+        )
         return cards.block_card(card, actor=current_user)
 
     return _change(number, block_confirmed, _l("The card was blocked. Desks will refuse it."))
