@@ -21,7 +21,7 @@ PROGRAMME = "Kaikukortti"
 PERSONAL = "Henkilökohtainen, voimassa rekisteröinnistä vuoden."
 HOME_TOP = 30.0  # mm: where the card sits on a page printed at home
 HOME_STEPS = (
-    _l("Print this page at 100 % size (not “fit to page”)."),
+    _l("Print this page at actual size (100 %), not “fit to page”."),
     _l("Cut the card out along the marks."),
     _l("Show it at the ticket desk: they scan the QR code or type the number."),
     _l(
