@@ -53,7 +53,9 @@ def test_every_catalogue_compiles(language):
     """Babel's own checks, the ones `pybabel compile` (and so `make`) fails on."""
     with open(ROOT / "translations" / language / "LC_MESSAGES" / "messages.po", "rb") as po:
         catalogue = read_po(po)
-    problems = [(message.id, str(error)) for message, errors in catalogue.check() for error in errors]
+    problems = [
+        (message.id, str(error)) for message, errors in catalogue.check() for error in errors
+    ]
     assert problems == []
 
 
