@@ -12,7 +12,16 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from . import database
-from .core import accounts, audit, cards, checkin, numbers, second_factor, tallies
+from .core import (
+    accounts,
+    audit,
+    cards,
+    checkin,
+    municipalities,
+    numbers,
+    second_factor,
+    tallies,
+)
 from .core.exceptions import CardNotUsable, KaikuError
 from .core.printing import LAYOUTS, cards_pdf
 from .core.tokens import card_url
@@ -29,6 +38,9 @@ api_keys_cli = AppGroup("api-keys", help="Keys for the JSON API.")
 events_cli = AppGroup("events", help="A venue's events.")
 cards_cli = AppGroup("cards", help="Card stock, registration, blocking, checks.")
 uses_cli = AppGroup("uses", help="Record and undo uses at a venue.")
+municipalities_cli = AppGroup(
+    "municipalities", help="Municipalities and the networks (areas) they belong to."
+)
 
 
 def _run(action, *args, **kwargs):
@@ -56,6 +68,9 @@ def init_db_command():
     except (SchemaMismatch, CommandError) as error:  # CommandError: a revision this code lacks
         raise click.ClickException(str(error)) from None
     click.echo(f"Database ready at revision {database.newest_revision()}: {database.engine_url()}")
+    loaded = municipalities.load_shipped()
+    if loaded:
+        click.echo(f"Municipalities: {loaded} loaded from {municipalities.SHIPPED.name}.")
 
 
 @click.command("backup")
@@ -88,9 +103,19 @@ def create_area(code, name):
 @click.option("--area", "area_code", required=True, help="Area code.")
 @click.option("--kind", required=True, type=click.Choice(SITE_KINDS))
 @click.option("--category", type=click.Choice(CATEGORIES), help="A venue's default category.")
-def create_site(slug, name, area_code, kind, category):
-    site = _run(accounts.create_site, slug, name, area_code=area_code, kind=kind, category=category)
+@click.option("--municipality", help="The site's municipality (official code, e.g. 837).")
+def create_site(slug, name, area_code, kind, category, municipality):
+    site = _run(
+        accounts.create_site,
+        slug,
+        name,
+        area_code=area_code,
+        kind=kind,
+        category=category,
+        municipality=municipality,
+    )
     extra = f", category {site.category}" if site.category else ""
+    extra += f", municipality {site.municipality_code}" if site.municipality_code else ""
     click.echo(f"Created {site.kind} {site.slug}: {site.name} (area {site.area.code}{extra})")
 
 
@@ -190,7 +215,11 @@ def issue_cards(area_code, site_slug, count, as_json, pdf_file, layout):
 @click.option("--children", required=True, type=int)
 @click.option("--kind", default="personal", show_default=True, type=click.Choice(CARD_KINDS))
 @click.option("--valid-days", type=int, help="Days of validity (default: a calendar year).")
-def register_card(number, birth_year, postcode, children, kind, valid_days):
+@click.option(
+    "--municipality",
+    help="The holder's home municipality (official code; default: the issuing site's).",
+)
+def register_card(number, birth_year, postcode, children, kind, valid_days, municipality):
     card = _run(
         lambda **values: cards.register_card(cards.find_card(number), **values),
         birth_year=birth_year,
@@ -198,8 +227,82 @@ def register_card(number, birth_year, postcode, children, kind, valid_days):
         children=children,
         kind=kind,
         valid_days=valid_days,
+        municipality=municipality,
     )
-    click.echo(f"Registered {numbers.display(card.number)}, valid until {card.valid_until}")
+    home = f", home municipality {card.municipality_code}" if card.municipality_code else ""
+    click.echo(f"Registered {numbers.display(card.number)}, valid until {card.valid_until}{home}")
+
+
+@cards_cli.command("fill-municipalities")
+def fill_municipalities():
+    """Give each registered card without a home municipality its issuing site's (once
+    sites have theirs, after an upgrade)."""
+    filled = _run(municipalities.fill_cards_from_sites)
+    click.echo(f"Cards given their issuing site's municipality: {filled:,}.")
+
+
+@municipalities_cli.command("load")
+@click.argument("path", type=click.File("rb"))
+@click.option("--dry-run", is_flag=True, help="Only say what would change.")
+def load_municipalities(path, dry_run):
+    """Load Statistics Finland's classification of municipalities (CSV): new ones are
+    added, changed names updated; networks stay as they are."""
+    data = path.read()
+    changes = _run(
+        lambda: (
+            municipalities.compare(municipalities.read_classification(data))
+            if dry_run
+            else municipalities.load_classification(data)
+        )
+    )
+    verb = "Would add" if dry_run else "Added"
+    click.echo(
+        f"{verb} {len(changes.added)}, {'would change' if dry_run else 'changed'} "
+        f"{len(changes.changed)}, unchanged {changes.unchanged}."
+    )
+    for row in changes.added:
+        click.echo(f"  + {row.code} {row.name_fi} / {row.name_sv}")
+    for municipality, row in changes.changed:
+        click.echo(f"  ~ {row.code} {municipality.name_fi} -> {row.name_fi} / {row.name_sv}")
+    for municipality in changes.missing:
+        click.echo(f"  ? {municipality.code} {municipality.name_fi}: not in the file, kept")
+
+
+@municipalities_cli.command("join")
+@click.argument("code")
+@click.option("--area", "area_code", required=True, help="The network's area code.")
+@click.option("--joined", required=True, help="The day it joined (YYYY-MM-DD).")
+def join_network(code, area_code, joined):
+    """Add a municipality to a network: its residents may hold a card from that day."""
+    municipality = _run(
+        lambda: municipalities.join_network(accounts.find_area(area_code), code, joined)
+    )
+    click.echo(
+        f"{municipality.code} {municipality.name_fi} is in {municipality.area.code} "
+        f"from {municipality.joined_on}"
+    )
+
+
+@municipalities_cli.command("leave")
+@click.argument("code")
+def leave_network(code):
+    """Take a municipality out of its network (cards already registered stay valid)."""
+    municipality = _run(lambda: municipalities.leave_network(municipalities.find(code)))
+    click.echo(f"{municipality.code} {municipality.name_fi} is in no network")
+
+
+@municipalities_cli.command("list")
+def list_municipalities():
+    """Every municipality: code, names, network and the day it joined."""
+    for municipality in municipalities.everyone():
+        network = (
+            f"{municipality.area.code} from {municipality.joined_on}"
+            if municipality.area_id
+            else "no network"
+        )
+        click.echo(
+            f"{municipality.code}  {municipality.name_fi} / {municipality.name_sv}  ({network})"
+        )
 
 
 @cards_cli.command("block")
@@ -349,5 +452,14 @@ def init_app(app):
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(recount_statistics_command)
     app.cli.add_command(apply_retention_command)
-    for group in (areas_cli, sites_cli, users_cli, api_keys_cli, events_cli, cards_cli, uses_cli):
+    for group in (
+        areas_cli,
+        sites_cli,
+        users_cli,
+        api_keys_cli,
+        events_cli,
+        cards_cli,
+        uses_cli,
+        municipalities_cli,
+    ):
         app.cli.add_command(group)

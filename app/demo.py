@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from .core import accounts, cards, numbers
+from .core import accounts, cards, municipalities, numbers
 from .core.clock import local_today
 from .core.tokens import card_url
-from .demo_history import seed_history
+from .demo_history import AREAS, NETWORKS_SINCE, seed_history
 from .extensions import db
 from .models import Area
 
@@ -30,13 +30,25 @@ def seed_demo() -> list[str]:
     if db.session.scalar(select(Area).where(Area.code == "PIR")) is not None:
         return ["Demo data already loaded. Logins:", *logins]
 
-    accounts.create_area("PIR", "Pirkanmaa")
-    accounts.create_area("UUS", "Uusimaa")
+    for code, name, members in AREAS[:2]:  # Pirkanmaa and Uusimaa, with their municipalities
+        area = accounts.create_area(code, name)
+        municipalities.load_shipped()
+        for member in members:
+            municipalities.join_network(area, member, NETWORKS_SINCE)
     accounts.create_site(
-        "tampere-social", "Tampereen sosiaalipalvelut", area_code="PIR", kind="issuer"
+        "tampere-social",
+        "Tampereen sosiaalipalvelut",
+        area_code="PIR",
+        kind="issuer",
+        municipality="837",
     )
     accounts.create_site(
-        "tampere-theatre", "Tampereen Teatteri", area_code="PIR", kind="venue", category="culture"
+        "tampere-theatre",
+        "Tampereen Teatteri",
+        area_code="PIR",
+        kind="venue",
+        category="culture",
+        municipality="837",
     )
     accounts.create_site(
         "sampola-college",
@@ -44,6 +56,7 @@ def seed_demo() -> list[str]:
         area_code="PIR",
         kind="venue",
         category="education",
+        municipality="837",
     )
     accounts.create_site(
         "helsinki-museum",
@@ -51,6 +64,7 @@ def seed_demo() -> list[str]:
         area_code="UUS",
         kind="venue",
         category="culture",
+        municipality="091",
     )
     for email, role, site, area in DEMO_USERS:
         accounts.create_user(

@@ -11,27 +11,28 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, insert, select, text
 
-from .core import accounts, numbers, tallies
+from .core import accounts, municipalities, numbers, tallies
 from .core.cards import last_day_of_year_from
 from .core.clock import FINLAND, local_today
 from .extensions import db
 from .models import Area, Card, Site, Use
 
-AREAS = (  # wellbeing areas
-    ("PIR", "Pirkanmaa"),
-    ("UUS", "Uusimaa"),
-    ("HEL", "Helsinki"),
-    ("VAR", "Varsinais-Suomi"),
-    ("POP", "Pohjois-Pohjanmaa"),
-    ("KES", "Keski-Suomi"),
-    ("POS", "Pohjois-Savo"),
-    ("SAT", "Satakunta"),
-    ("PHA", "Päijät-Häme"),
-    ("KHA", "Kanta-Häme"),
-    ("KYM", "Kymenlaakso"),
-    ("EKA", "Etelä-Karjala"),
-    ("LAP", "Lappi"),
+AREAS = (  # networks, the real municipalities in them (app/data/municipalities.csv)
+    ("PIR", "Pirkanmaa", ("837", "536", "604", "980", "211", "418")),
+    ("UUS", "Uusimaa", ("049", "092", "235", "245", "186", "638")),
+    ("HEL", "Helsinki", ("091",)),
+    ("VAR", "Varsinais-Suomi", ("853", "202", "680", "529", "423")),
+    ("POP", "Pohjois-Pohjanmaa", ("564",)),
+    ("KES", "Keski-Suomi", ("179",)),
+    ("POS", "Pohjois-Savo", ("297", "140")),
+    ("SAT", "Satakunta", ("609", "684")),
+    ("PHA", "Päijät-Häme", ("398",)),
+    ("KHA", "Kanta-Häme", ("109",)),
+    ("KYM", "Kymenlaakso", ("286", "285")),
+    ("EKA", "Etelä-Karjala", ("405",)),
+    ("LAP", "Lappi", ("698",)),
 )
+NETWORKS_SINCE = date(2016, 1, 1)
 CATEGORY_WEIGHTS = {"culture": 60, "sport": 20, "education": 15, "science": 5}
 CHUNK = 20_000
 
@@ -67,11 +68,19 @@ def seed_history(
 
 
 def _areas() -> list[Area]:
+    """The demo's networks, each with its municipalities (joined years ago)."""
+    municipalities.load_shipped()
     known = {area.code for area in db.session.scalars(select(Area))}
-    for code, name in AREAS:
-        if code not in known:
-            accounts.create_area(code, name)
+    for code, name, members in AREAS:
+        area = accounts.find_area(code) if code in known else accounts.create_area(code, name)
+        for member in members:
+            if municipalities.find(member).area_id is None:
+                municipalities.join_network(area, member, NETWORKS_SINCE)
     return list(db.session.scalars(select(Area).order_by(Area.id)))
+
+
+def _members(area: Area) -> list[str]:
+    return next(members for code, _, members in AREAS if code == area.code)
 
 
 def _sites(rng, areas, kind: str, count: int) -> list[Site]:
@@ -87,6 +96,7 @@ def _sites(rng, areas, kind: str, count: int) -> list[Site]:
             area_code=area.code,
             kind=kind,
             category=category,
+            municipality=rng.choice(_members(area)),
         )
     return list(db.session.scalars(select(Site).where(Site.kind == kind)))
 
@@ -123,6 +133,7 @@ def _cards(rng, issuing: list[Site], count: int, first_day: date, today: date) -
             birth_year=rng.randint(1935, 2006),
             postcode=f"{rng.randrange(100, 99999):05d}",
             children=rng.choices((0, 1, 2, 3, 4), (60, 15, 13, 8, 4))[0],
+            municipality_code=site.municipality_code,
             generation=1,
             first_card_id=next_id,
             registered_at=_moment(start, rng),
@@ -216,7 +227,8 @@ def _uses(rng, holders: list[dict], venues: list[Site], count: int, today: date)
                 )
             )
             next_id += 1
-        db.session.execute(insert(Use), batch)
+        if batch:  # (every pick may have been a card's second use that day)
+            db.session.execute(insert(Use), batch)
         recorded += len(batch)
         batch = []
     return recorded

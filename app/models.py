@@ -34,6 +34,24 @@ class Area(db.Model):
     name: Mapped[str] = mapped_column(String(120))
 
 
+class Municipality(db.Model):
+    """A municipality of Statistics Finland's classification; in a Kaikukortti network
+    (an Area) from the day it joined, when it has joined one."""
+
+    __table_args__ = (
+        CheckConstraint("(area_id IS NULL) = (joined_on IS NULL)", name="ck_network_joined"),
+    )
+    code: Mapped[str] = mapped_column(String(3), primary_key=True)  # official, e.g. "837"
+    name_fi: Mapped[str] = mapped_column(String(80))
+    name_sv: Mapped[str] = mapped_column(String(80))
+    wellbeing_area_fi: Mapped[str | None] = mapped_column(String(120))
+    wellbeing_area_sv: Mapped[str | None] = mapped_column(String(120))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
+    joined_on: Mapped[date | None]
+
+    area: Mapped[Area | None] = relationship()
+
+
 class Site(db.Model):
     """An issuing organisation or a venue."""
 
@@ -49,8 +67,10 @@ class Site(db.Model):
     kind: Mapped[str] = mapped_column(String(10))
     category: Mapped[str | None] = mapped_column(String(12))  # a venue's default
     contact: Mapped[str | None] = mapped_column(String(200))  # for other staff (not on cards)
+    municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"))
 
     area: Mapped[Area] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
 
 
 class User(UserMixin, db.Model):
@@ -153,6 +173,7 @@ class Card(db.Model):
             "home_area_id",
             "issuing_site_id",
             "first_used_at",
+            "municipality_code",
         ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,6 +187,8 @@ class Card(db.Model):
     birth_year: Mapped[int | None]
     postcode: Mapped[str | None] = mapped_column(String(5))
     children: Mapped[int] = mapped_column(default=0)
+    # The holder's home municipality (none on cards registered before municipalities).
+    municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"))
     gender: Mapped[str | None] = mapped_column(String(8))
     life_situation: Mapped[str | None] = mapped_column(String(12))
     # When the holder's data above was removed (on request, or by the retention rule).
@@ -183,6 +206,7 @@ class Card(db.Model):
 
     home_area: Mapped[Area] = relationship(foreign_keys=[home_area_id])
     issuing_site: Mapped[Site] = relationship(foreign_keys=[issuing_site_id])
+    municipality: Mapped[Municipality | None] = relationship()
     batch: Mapped[Batch | None] = relationship()
 
 

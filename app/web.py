@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from . import labels
-from .core import access, numbers, sessions
+from .core import access, municipalities, numbers, sessions
 from .core.exceptions import Conflict, Forbidden, KaikuError, NotFound
 from .core.qr import qr_svg
 from .core.validation import latest_birth_year
@@ -51,6 +51,11 @@ _ERROR_HINTS = {
 
 
 _REFUSALS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (KaikuError, 422))
+
+
+def refusal_status(error: KaikuError) -> int:
+    """The HTTP status of a domain refusal, on every surface."""
+    return next(code for kind, code in _REFUSALS if isinstance(error, kind))
 
 
 def scanner_headers(response):
@@ -208,10 +213,15 @@ def init_web(app):
     app.jinja_env.filters["choices"] = lambda rows, key, text: [
         (getattr(row, key), getattr(row, text)) for row in rows
     ]  # rows as a choice() macro's (value, text) options
+    app.jinja_env.filters["municipality_choices"] = lambda rows: [
+        (row.code, municipalities.name(row)) for row in rows
+    ]
     app.jinja_env.globals.update(
         display_number=numbers.display,
         qr_svg=qr_svg,
         may_use_second_factor=access.may_use_second_factor,
+        municipality_name=municipalities.name,
+        municipality_wellbeing_area=municipalities.wellbeing_area,
         latest_birth_year=latest_birth_year,
         page_url=page_url,
         new_nonce=lambda: uuid.uuid4().hex,  # one per record form: a resubmit records once
@@ -253,7 +263,7 @@ def init_web(app):
     @app.errorhandler(KaikuError)
     def refused(error):
         """A refusal no page handled itself: the friendly page with its message."""
-        code = next(code for kind, code in _REFUSALS if isinstance(error, kind))
+        code = refusal_status(error)
         if wants_json():
             return json_error(
                 code, "refused", error.message, error.field, getattr(error, "errors", None)

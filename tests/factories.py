@@ -2,11 +2,12 @@
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pyotp
+from sqlalchemy import func, select
 
-from app.core import accounts, cards, checkin, clock, sessions
+from app.core import accounts, cards, checkin, clock, municipalities, sessions
 from app.core.clock import FINLAND, local_today
 from app.core.tokens import card_url
 from app.extensions import db
@@ -59,6 +60,26 @@ def active_card(area: Area, issuer: Site, children: int = 0, **options) -> Card:
     return cards.register_card(
         card, birth_year=1980, postcode="33100", children=children, **options
     )
+
+
+def count(model, *where) -> int:
+    """Rows of ``model`` now in the database (not what the session remembers)."""
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def register(card: Card, **options) -> Card:
+    """Register stock to a holder born in 1980, postcode 33100, no children."""
+    return cards.register_card(
+        card, **{"birth_year": 1980, "postcode": "33100", "children": 0, **options}
+    )
+
+
+def network(area: Area, *codes: str, joined: date = date(2020, 1, 1)) -> None:
+    """Put the municipalities (from the shipped list, loaded if need be) in ``area``'s network."""
+    municipalities.load_shipped()
+    for code in codes:
+        municipalities.join_network(area, code, joined)
 
 
 def shift_validity(card: Card, days: int) -> Card:

@@ -6,9 +6,20 @@ import pypdfium2
 import pytest
 from sqlalchemy import select
 
-from app.core import accounts, cards, checkin, numbers
+from app.core import accounts, cards, checkin, municipalities, numbers
 from app.extensions import db
-from app.models import ApiKey, Area, AuditEntry, Card, Event, MonthlyUses, Site, Use, User
+from app.models import (
+    ApiKey,
+    Area,
+    AuditEntry,
+    Card,
+    Event,
+    MonthlyUses,
+    Municipality,
+    Site,
+    Use,
+    User,
+)
 from tests import factories
 from tests.scanning import decode_pdf
 
@@ -51,9 +62,12 @@ def issue(cli, count=1):
     return json.loads(result.output)
 
 
-def test_init_db_is_safe_to_repeat(cli):
-    assert cli("init-db").exit_code == 0
-    assert "Database ready" in cli("init-db").output
+def test_init_db_is_safe_to_repeat_and_gives_a_new_registry_municipalities(cli):
+    first = cli("init-db")
+    assert first.exit_code == 0 and "Municipalities: 33 loaded" in first.output
+    again = cli("init-db").output
+    assert "Database ready" in again and "Municipalities" not in again
+    assert factories.count(Municipality) == 33
 
 
 def test_recount_statistics_from_every_use(cli, world):
@@ -330,3 +344,99 @@ def quota_used_up(world):
     event = accounts.create_event("theatre", "Full house", date=factories.today(), quota=1)
     checkin.record_use(world.url, world.venue, nonce="nonce-0001", event_id=event.id)
     return factories.url_of(factories.active_card(world.area, world.issuer))
+
+
+class TestMunicipalities:
+    @pytest.fixture
+    def setup(self, setup):
+        municipalities.load_shipped()  # as init-db does
+        return setup
+
+    def test_sites_and_cards_take_an_optional_municipality(self, setup, cli):
+        assert (
+            cli(
+                "municipalities", "join", "837", "--area", "PIR", "--joined", "2020-01-01"
+            ).exit_code
+            == 0
+        )
+        made = cli(
+            "sites",
+            "create",
+            "nokia",
+            "Nokia",
+            "--area",
+            "PIR",
+            "--kind",
+            "issuer",
+            "--municipality",
+            "536",
+        )
+        assert made.exit_code == 0 and "municipality 536" in made.output
+        [card] = factories.stock(accounts.find_area("PIR"), accounts.find_site("issuer"))
+        result = cli(
+            "cards",
+            "register",
+            card.number,
+            "--birth-year",
+            "1980",
+            "--postcode",
+            "33100",
+            "--children",
+            "0",
+            "--municipality",
+            "837",
+        )
+        assert result.exit_code == 0 and "home municipality 837" in result.output
+        assert cards.find_card(card.number).municipality_code == "837"
+
+    def test_a_municipality_outside_the_networks_is_refused(self, setup, cli):
+        [card] = factories.stock(accounts.find_area("PIR"), accounts.find_site("issuer"))
+        result = cli(
+            "cards",
+            "register",
+            card.number,
+            "--birth-year",
+            "1980",
+            "--postcode",
+            "33100",
+            "--children",
+            "0",
+            "--municipality",
+            "091",
+        )
+        assert result.exit_code == 1 and "network" in result.output
+        assert cards.find_card(card.number).status == "unregistered"
+
+    def test_without_one_the_pinned_commands_work_as_before(self, setup, cli):
+        [card] = factories.stock(accounts.find_area("PIR"), accounts.find_site("issuer"))
+        result = cli(
+            "cards",
+            "register",
+            card.number,
+            "--birth-year",
+            "1980",
+            "--postcode",
+            "33100",
+            "--children",
+            "0",
+        )
+        assert result.exit_code == 0
+        assert cards.find_card(card.number).municipality_code is None
+
+    def test_load_with_a_dry_run_first(self, cli, ctx, tmp_path):
+        path = tmp_path / "kunnat.csv"
+        path.write_text("KUNTA;KUNTANIMIFI;KUNTANIMISV\n999;Uusikunta;Nykommun\n")
+        dry = cli("municipalities", "load", path, "--dry-run")
+        assert dry.exit_code == 0 and "Would add 1" in dry.output
+        assert factories.count(Municipality) == 0
+        assert cli("municipalities", "load", path).exit_code == 0
+        assert factories.count(Municipality) == 1
+
+    def test_fill_cards_from_their_issuing_site(self, cli, world):
+        municipalities.load_shipped()
+        world.issuer.municipality_code = "837"
+        db.session.commit()
+        result = cli("cards", "fill-municipalities")
+        assert result.exit_code == 0 and "1" in result.output
+        db.session.refresh(world.card)
+        assert world.card.municipality_code == "837"

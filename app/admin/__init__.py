@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from ..core import access, accounts, audit, cards, numbers
+from ..core import access, accounts, audit, cards, municipalities, numbers
 from ..core.clock import day_start_utc
 from ..core.exceptions import Forbidden, KaikuError, NotFound
 from ..core.printing import LAYOUTS, cards_pdf
@@ -102,6 +102,7 @@ def sites():
             kind=form.get("kind"),
             category=form.get("category") or None,
             contact=form.get("contact") or None,
+            municipality=form.get("municipality"),
             actor=current_user,
         )
         return _l("Site %(name)s added.", name=site.name)
@@ -112,8 +113,54 @@ def sites():
         Site.name,
     )
     return _form_page(
-        "admin/sites.html", create, page=lambda: paginate(query), areas=_areas_in_scope
+        "admin/sites.html",
+        create,
+        page=lambda: paginate(query),
+        areas=_areas_in_scope,
+        municipalities=municipalities.everyone,
     )
+
+
+@bp.route("/sites/<slug>", methods=["GET", "POST"])
+@role_required("admin")
+def site(slug: str):
+    """Change a site's name, contact, a venue's category and the municipality."""
+    site = _site_or_404(slug)
+    errors = {}
+    if request.method == "POST":
+        form = request.form
+        try:
+            accounts.update_site(
+                site,
+                form.get("name"),
+                category=form.get("category") or None,
+                contact=form.get("contact") or None,
+                municipality=form.get("municipality"),
+                actor=current_user,
+            )
+        except KaikuError as error:
+            db.session.rollback()
+            errors = form_errors(error)
+        else:
+            flash(_l("Site %(name)s saved.", name=site.name), "success")
+            return redirect(url_for("admin.sites"))
+    form = (
+        request.form
+        if errors
+        else {
+            "name": site.name,
+            "category": site.category,
+            "contact": site.contact,
+            "municipality": site.municipality_code,
+        }
+    )
+    return render_template(
+        "admin/site.html",
+        site=site,
+        form=form,
+        errors=errors,
+        municipalities=municipalities.everyone(),
+    ), (422 if errors else 200)
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -356,3 +403,6 @@ def _day_start(text, next_day: bool = False):
         return day_start_utc(day + timedelta(days=1) if next_day else day)
     except (ValueError, OverflowError):
         return None
+
+
+from . import municipality_views  # noqa: E402,F401  (its routes, on this blueprint)

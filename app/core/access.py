@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import Area, AuditEntry, Card, Event, Site, Use, User
 from . import numbers
 from .checkin import identify
-from .exceptions import InvalidInput, NotFound
+from .exceptions import Forbidden, InvalidInput, NotFound
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,13 @@ def second_factor_required(user: User) -> bool:
 def may_use_second_factor(user: User) -> bool:
     """Issuers may turn it on; desk accounts stay password-only (shared phones)."""
     return user.role in ("admin", "issuer")
+
+
+def check_national_admin(user: User | None) -> None:
+    """The country-wide lists (municipalities and the networks they are in) are changed
+    by a national admin, or by an operator at the command line (no user)."""
+    if user is not None and not (user.role == "admin" and user.area_id is None):
+        raise Forbidden(_l("Only a national admin can change this."))
 
 
 def card_scope(user: User):

@@ -15,7 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import attempts, db
 from ..models import CATEGORIES, ROLES, SITE_KINDS, ApiKey, Area, Event, Site, Use, User
-from . import access, audit, sessions
+from . import access, audit, municipalities, sessions
 from .clock import utcnow
 from .exceptions import Conflict, InvalidInput, NotFound, TooManyAttempts
 from .validation import (
@@ -100,31 +100,78 @@ def _area_code(code) -> str:
 
 
 def create_site(
-    slug, name, *, area_code, kind, category=None, contact=None, actor: User | None = None
+    slug,
+    name,
+    *,
+    area_code,
+    kind,
+    category=None,
+    contact=None,
+    municipality=None,
+    actor: User | None = None,
 ) -> Site:
     values = check_all(
         slug=lambda: check_slug(slug),
-        name=lambda: check_text("name", name, 120),
         area=lambda: find_area(area_code, actor),
         kind=lambda: check_choice("kind", kind, SITE_KINDS),
-        category=lambda: _site_category(kind, category),
-        contact=lambda: check_text("contact", contact, 200) if contact else None,
+        **_site_details(kind, name, category, contact, municipality),
     )
-    slug, category = values["slug"], values["category"]
+    slug = values["slug"]
     _unique(Site, Site.slug, slug, "slug")
     site = Site(**values)
     db.session.add(site)
     db.session.flush()
-    audit.log(
-        actor,
-        "site.create",
-        f"site {slug}",
-        after={"name": site.name, "kind": site.kind, "category": category, "contact": site.contact},
-        area_id=site.area_id,
-        site_id=site.id,
-    )
+    audit.log(actor, "site.create", f"site {slug}", after=_site_record(site), **_site_scope(site))
     db.session.commit()
     return site
+
+
+def update_site(
+    site: Site, name, *, category=None, contact=None, municipality=None, actor=None
+) -> Site:
+    """Change what a site is called, how it is reached, a venue's default category and
+    the site's municipality; its kind, area and address (slug) stay."""
+    values = check_all(**_site_details(site.kind, name, category, contact, municipality))
+    before = _site_record(site)
+    for column, value in values.items():
+        setattr(site, column, value)
+    db.session.flush()
+    after = _site_record(site)
+    if after != before:
+        audit.log(
+            actor,
+            "site.update",
+            f"site {site.slug}",
+            before=before,
+            after=after,
+            **_site_scope(site),
+        )
+    db.session.commit()
+    return site
+
+
+def _site_details(kind, name, category, contact, municipality) -> dict:
+    """The checks of what a site's form may set (create and update alike)."""
+    return dict(
+        name=lambda: check_text("name", name, 120),
+        category=lambda: _site_category(kind, category),
+        contact=lambda: check_text("contact", contact, 200) if contact else None,
+        municipality=lambda: municipalities.optional(municipality),
+    )
+
+
+def _site_record(site: Site) -> dict:
+    return {
+        "name": site.name,
+        "kind": site.kind,
+        "category": site.category,
+        "contact": site.contact,
+        "municipality": site.municipality_code,
+    }
+
+
+def _site_scope(site: Site) -> dict:
+    return {"area_id": site.area_id, "site_id": site.id}
 
 
 def _site_category(kind, category) -> str | None:

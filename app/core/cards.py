@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import CARD_KINDS, GENDERS, LIFE_SITUATIONS, Area, Batch, Card, Site, Use, User
-from . import audit, checkin, numbers
+from . import audit, checkin, municipalities, numbers
 from .clock import day_start_utc, local_today, utcnow
 from .exceptions import Conflict, InvalidInput, NotFound
 from .validation import (
@@ -36,6 +36,7 @@ _REGISTRATION = (
     "children",
     "gender",
     "life_situation",
+    "municipality_code",
     "valid_from",
     "valid_until",
 )
@@ -125,9 +126,11 @@ def register_card(
     valid_days=None,
     gender=None,
     life_situation=None,
+    municipality=None,
     actor: User | None = None,
 ) -> Card:
-    """Give unregistered stock to a holder: valid from today for a year (or ``valid_days``)."""
+    """Give unregistered stock to a holder: valid from today for a year (or ``valid_days``),
+    living in ``municipality`` (by default the issuing site's)."""
     db.session.refresh(card, with_for_update=True)  # two issuers can't take the same card
     values = check_registration(
         birth_year=birth_year,
@@ -137,11 +140,14 @@ def register_card(
         valid_days=valid_days,
         gender=gender,
         life_situation=life_situation,
+        municipality=municipality,
+        site=card.issuing_site,
     )
     valid_days = values.pop("valid_days")
     if card.status != "unregistered":
         raise Conflict(_already(card), "number")
     before = snapshot(card)
+    card.municipality_code = values.pop("municipality")
     for name, value in values.items():
         setattr(card, name, value)
     today = local_today()
@@ -164,22 +170,26 @@ def register_card(
 
 
 def check_registration(
-    *, birth_year, postcode, children, kind="personal", valid_days=None, **holder
+    *,
+    birth_year,
+    postcode,
+    children,
+    site: Site,
+    kind="personal",
+    valid_days=None,
+    municipality=None,
+    **holder,
 ) -> dict:
     """Everything a registration gives, checked at once (every mistake is reported)."""
     return check_all(
         **_holder_data_checks(birth_year, postcode, **holder),
+        municipality=lambda: municipalities.home_municipality(municipality, site),
         children=lambda: check_int("children", children, 0, 9),
         kind=lambda: check_choice("kind", kind, CARD_KINDS),
         valid_days=lambda: (
             None if valid_days is None else check_int("valid_days", valid_days, 1, 731)
         ),
     )
-
-
-def _holder_data(birth_year, postcode, gender, life_situation) -> dict:
-    """The holder's own data as given, checked (see audit.HOLDER_FIELDS)."""
-    return check_all(**_holder_data_checks(birth_year, postcode, gender, life_situation))
 
 
 def _holder_data_checks(birth_year, postcode, gender=None, life_situation=None) -> dict:
@@ -196,13 +206,29 @@ def _holder_data_checks(birth_year, postcode, gender=None, life_situation=None) 
 
 
 def correct_registration(
-    card: Card, *, birth_year, postcode, gender=None, life_situation=None, actor=None
+    card: Card,
+    *,
+    birth_year,
+    postcode,
+    gender=None,
+    life_situation=None,
+    municipality=None,
+    actor=None,
 ) -> Card:
-    """Correct the holder's data given at registration (a mistyped birth year, a move).
-    The audit trail records which fields changed, not their values."""
+    """Correct the holder's data given at registration (a mistyped birth year, a move to
+    another municipality of a network; none given keeps it). The audit trail records
+    which of the holder's fields changed, not their values."""
     if card.status in ("unregistered", "replaced") or card.holder_data_removed_at:
         raise Conflict(_l("This card has no registration data to correct."), "number")
-    values = _holder_data(birth_year, postcode, gender, life_situation)
+    values = check_all(
+        **_holder_data_checks(birth_year, postcode, gender, life_situation),
+        municipality=lambda: (
+            card.municipality_code
+            if not municipality or municipality == card.municipality_code
+            else municipalities.home_municipality(municipality, None)
+        ),
+    )
+    values["municipality_code"] = values.pop("municipality")
     before = snapshot(card)
     for name, value in values.items():
         setattr(card, name, value)

@@ -280,6 +280,7 @@ class Registrations:
 
     home_area_id: int
     issuing_site_id: int
+    municipality_code: str | None  # the holder's home municipality, None if not known
     registered: int
     activated: int
 
@@ -287,7 +288,11 @@ class Registrations:
 def registrations(viewer: Viewer, period: Period) -> list[Registrations]:
     rows = db.session.execute(
         select(
-            Card.home_area_id, Card.issuing_site_id, func.count(), func.count(Card.first_used_at)
+            Card.home_area_id,
+            Card.issuing_site_id,
+            Card.municipality_code,
+            func.count(),
+            func.count(Card.first_used_at),
         )
         .where(
             Card.first_card_id == Card.id,  # a replacement is the same holder
@@ -295,7 +300,7 @@ def registrations(viewer: Viewer, period: Period) -> list[Registrations]:
             Card.registered_at < day_start_utc(period.end + timedelta(days=1)),
             card_scope(viewer),
         )
-        .group_by(Card.home_area_id, Card.issuing_site_id)
+        .group_by(Card.home_area_id, Card.issuing_site_id, Card.municipality_code)
     )
     return [Registrations(*row) for row in rows]
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..core import access, cards, numbers
+from ..core import access, cards, municipalities, numbers
 from ..core.clock import local_today
 from ..core.exceptions import InvalidInput, KaikuError
 from ..core.printing import LAYOUTS, cards_pdf
@@ -17,7 +17,15 @@ from ..web import form_errors, gather, paginate, role_required, scanner_headers
 
 bp = Blueprint("issuer", __name__, url_prefix="/issuer")
 bp.after_request(scanner_headers)
-REGISTRATION_FIELDS = ("birth_year", "postcode", "children", "kind", "gender", "life_situation")
+REGISTRATION_FIELDS = (
+    "birth_year",
+    "postcode",
+    "children",
+    "kind",
+    "gender",
+    "life_situation",
+    "municipality",
+)
 LOST_CARD_SEARCH = ("registered_on", "birth_year", "postcode")
 
 
@@ -76,13 +84,17 @@ def find():
 @bp.route("/register", methods=["GET", "POST"])
 @role_required("issuer")
 def register():
-    form = request.form if request.method == "POST" else {"kind": "personal", "children": "0"}
+    site = current_user.site
+    form = request.form
+    if request.method == "GET":
+        form = {"kind": "personal", "children": "0", "municipality": site.municipality_code}
     errors = {}
     if request.method == "POST":
         values = {name: form.get(name) or None for name in REGISTRATION_FIELDS}
         values["children"] = form.get("children", "0")
         card = gather(errors, lambda: _card(form.get("number", "")))
-        gather(errors, lambda: cards.check_registration(**values))  # every mistake at once
+        # every mistake at once
+        gather(errors, lambda: cards.check_registration(**values, site=site))
         if not errors:
             gather(errors, lambda: cards.register_card(card, **values, actor=current_user))
         if not errors:
@@ -95,9 +107,12 @@ def register():
                 "success",
             )
             return _to_card(card)
-    return render_template("issuer/register.html", form=form, errors=errors), (
-        422 if errors else 200
-    )
+    return render_template(
+        "issuer/register.html",
+        form=form,
+        errors=errors,
+        municipalities=municipalities.in_networks(),
+    ), (422 if errors else 200)
 
 
 def _render_card(card: Card, errors=None, status=200):
@@ -109,9 +124,19 @@ def _render_card(card: Card, errors=None, status=200):
         form=request.form,
         replaced_by=db.session.get(Card, card.replaced_by_id) if card.replaced_by_id else None,
         renewable_from=cards.renewable_from(card),
+        municipalities=_municipality_choices(card),
         today=local_today(),
         errors=errors or {},
     ), status
+
+
+def _municipality_choices(card: Card) -> list:
+    """The municipalities a holder may move to, and the one the card has (even if it has
+    left its network since: keeping it is no move)."""
+    choices = municipalities.in_networks()
+    if card.municipality and card.municipality not in choices:
+        choices.insert(0, card.municipality)
+    return choices
 
 
 @bp.get("/cards/<number>")
@@ -163,6 +188,7 @@ def correct(number: str):
             postcode=form.get("postcode"),
             gender=form.get("gender"),
             life_situation=form.get("life_situation"),
+            municipality=form.get("municipality"),
             actor=current_user,
         ),
         _l("The holder's data was corrected."),

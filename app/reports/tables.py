@@ -11,12 +11,12 @@ from functools import partial
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..core import stats
+from ..core import municipalities, stats
 from ..core.access import Viewer
 from ..core.tables import Column, Table, suppressed
 from ..extensions import db
 from ..labels import CATEGORY_WORDS
-from ..models import CATEGORIES, Area, Site, User
+from ..models import CATEGORIES, Area, Municipality, Site, User
 
 FREQUENCY_WORDS = {
     "once": _l("Once"),
@@ -49,6 +49,7 @@ class Figures:
         self.earlier = period.year_earlier()
         self.areas = {area.id: area for area in db.session.scalars(select(Area))}
         self.sites = {site.id: site for site in db.session.scalars(select(Site))}
+        self.municipalities = {m.code: m for m in db.session.scalars(select(Municipality))}
         viewer = Viewer.of(user)
         fetched = stats.at_once(
             **{
@@ -278,6 +279,30 @@ def registrations_by_area(figures: Figures) -> Table:
     )
 
 
+def registrations_by_municipality(figures: Figures) -> Table:
+    """By the holder's home municipality; cards registered before municipalities were
+    known (or without one) as "Not known", last."""
+    grouped = _registration_rows(figures.registrations, lambda row: row.municipality_code)
+    unknown = grouped.pop(None, None)
+    rows = sorted(
+        (
+            [municipalities.name(figures.municipalities[code]), *counts, None]
+            for code, counts in grouped.items()
+        ),
+        key=lambda row: row[0],
+    )
+    if unknown:
+        rows.append([_l("Not known"), *unknown, None])
+    return _registration_table(
+        Table(
+            "registrations-by-municipality",
+            _l("Cards registered by home municipality"),
+            [Column(_l("Home municipality"), "text")],
+            rows,
+        )
+    )
+
+
 def registrations_by_site(figures: Figures) -> Table:
     grouped = _registration_rows(figures.registrations, lambda row: row.issuing_site_id)
     rows = []
@@ -369,6 +394,7 @@ BUILDERS = {  # each table, and the figures it is made of
     "venues": (venues, {"places", "reached", "frequency"}),
     "frequency": (frequency, {"frequency"}),
     "registrations-by-area": (registrations_by_area, {"registrations"}),
+    "registrations-by-municipality": (registrations_by_municipality, {"registrations"}),
     "registrations-by-site": (registrations_by_site, {"registrations"}),
 }
 ROLE_TABLES = {

@@ -6,7 +6,7 @@ import re
 
 import pypdfium2
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError
 
 from app.core import accounts, numbers
@@ -15,30 +15,6 @@ from app.extensions import db
 from app.models import ApiKey, Area, AuditEntry, Batch, Card, Event, Site, User
 from tests import factories
 from tests.scanning import decode_pdf
-
-
-@pytest.fixture
-def admin(client, world):
-    factories.staff(world)
-    factories.log_in(client, factories.Staff.national)
-    return client
-
-
-@pytest.fixture
-def coordinator(client, world):
-    """The admin of area PIR only."""
-    factories.staff(world)
-    accounts.create_area("UUS", "Uusimaa")
-    accounts.create_site(
-        "helsinki-museum", "Helsinki museum", area_code="UUS", kind="venue", category="culture"
-    )
-    factories.log_in(client, factories.Staff.coordinator)
-    return client
-
-
-def count(model, *where):
-    db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 class TestStock:
@@ -85,15 +61,15 @@ class TestStock:
         ],
     )
     def test_bad_batches_are_refused(self, admin, world, form):
-        before = count(Card)
+        before = factories.count(Card)
         assert admin.post("/admin/stock", data=form).status_code == 422
-        assert count(Card) == before
+        assert factories.count(Card) == before
 
 
 class TestForms:
     def test_a_new_site_with_several_mistakes_gets_them_all_beside_their_fields(self, admin):
         form = {"name": "", "slug": "Bad Slug!", "area": "NOPE", "kind": "venue"}
-        before = count(Site)
+        before = factories.count(Site)
         page = admin.post("/admin/sites", data=form)
         assert page.status_code == 422
         summary = re.search(r'<div class="error-summary".*?</div>', page.text, re.S).group(0)
@@ -101,14 +77,14 @@ class TestForms:
         for field in ("area", "name", "slug"):
             assert f'id="{field}-error"' in page.text
         assert "Nimi: tämä tieto tarvitaan." in page.text
-        assert count(Site) == before
+        assert factories.count(Site) == before
 
     def test_an_event_with_a_bad_date_and_quota_says_both(self, admin):
         form = {"venue": "theatre", "name": "Gala", "date": "31.12.2026", "quota": "-1"}
         page = admin.post("/admin/events", data=form)
         assert page.status_code == 422
         assert 'id="date-error"' in page.text and 'id="quota-error"' in page.text
-        assert count(Event) == 0
+        assert factories.count(Event) == 0
 
     def test_after_generating_stock_the_same_site_stays_chosen(self, admin, world):
         other = accounts.create_site("second-issuer", "Second", area_code="PIR", kind="issuer")
@@ -195,7 +171,7 @@ class TestAccounts:
             data={"venue": "theatre", "name": "Gala", "date": "2026-12-31", "quota": "25"},
         )
         assert response.status_code == 302
-        assert count(Event, Event.name == "Gala", Event.quota == 25) == 1
+        assert factories.count(Event, Event.name == "Gala", Event.quota == 25) == 1
         bad = admin.post("/admin/events", data={"venue": "theatre", "name": "X", "date": "31.12."})
         assert bad.status_code == 422 and 'id="date-error"' in bad.text
 
@@ -222,13 +198,16 @@ class TestAreaCoordinator:
             ).status_code
             == 422
         )
-        assert count(Event) == 0
+        assert factories.count(Event) == 0
 
     def test_cannot_add_areas_or_admins(self, coordinator, world):
         assert coordinator.post("/admin/areas", data={"code": "X", "name": "X"}).status_code == 422
         response = coordinator.post("/admin/users", data={"email": "new@kaiku.fi", "role": "admin"})
         assert response.status_code == 422
-        assert count(Area, Area.code == "X") == 0 and count(User, User.email == "new@kaiku.fi") == 0
+        assert (
+            factories.count(Area, Area.code == "X") == 0
+            and factories.count(User, User.email == "new@kaiku.fi") == 0
+        )
 
 
 class TestAudit:
@@ -253,12 +232,15 @@ class TestAudit:
         "statement", [update(AuditEntry).values(actor="x"), delete(AuditEntry)]
     )
     def test_the_database_refuses_to_change_or_delete_entries(self, world, statement):
-        before = count(AuditEntry)
+        before = factories.count(AuditEntry)
         with pytest.raises(DBAPIError):
             db.session.execute(statement)
             db.session.commit()
         db.session.rollback()
-        assert count(AuditEntry) == before and count(AuditEntry, AuditEntry.actor == "x") == 0
+        assert (
+            factories.count(AuditEntry) == before
+            and factories.count(AuditEntry, AuditEntry.actor == "x") == 0
+        )
 
 
 class TestSessionsAndOddInput:

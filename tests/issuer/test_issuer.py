@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.core import cards, checkin, numbers
+from app.core import accounts, cards, checkin, numbers
 from app.extensions import db
 from app.models import AuditEntry, Card, Use
 from tests import factories
@@ -352,3 +352,42 @@ class TestWhoCanHoldACard:
             "/issuer/register", data=registration(stock[1].number, birth_year=oldest_too_young - 1)
         )
         assert done.status_code == 302 and fresh(stock[1]).status == "active"
+
+
+class TestHomeMunicipality:
+    def test_the_form_offers_the_networks_municipalities_with_the_sites_chosen(self, issuer, world):
+        factories.network(world.area, "837", "536")
+        accounts.update_site(world.issuer, world.issuer.name, municipality="536")
+        page = issuer.get("/issuer/register").text
+        assert '<option value="536" selected>Nokia</option>' in page
+        assert '<option value="837">Tampere</option>' in page
+        assert 'value="091"' not in page  # Helsinki: in no network here
+
+    def test_registered_with_the_chosen_one_and_shown_on_the_card(self, issuer, world):
+        factories.network(world.area, "837", "536")
+        [card] = factories.stock(world.area, world.issuer)
+        response = issuer.post(
+            "/issuer/register", data=registration(card.number, municipality="837")
+        )
+        assert response.status_code == 302
+        assert fresh(card).municipality_code == "837"
+        assert "Tampere" in issuer.get(f"/issuer/cards/{card.number}").text
+
+    def test_one_outside_the_networks_is_refused_beside_the_field(self, issuer, world):
+        factories.network(world.area, "837")
+        [card] = factories.stock(world.area, world.issuer)
+        response = issuer.post(
+            "/issuer/register", data=registration(card.number, municipality="091")
+        )
+        assert response.status_code == 422
+        assert 'id="municipality-error"' in response.text
+        assert fresh(card).status == "unregistered"
+
+    def test_a_holder_who_moved_gets_the_new_one(self, issuer, world):
+        factories.network(world.area, "837", "536")
+        response = issuer.post(
+            f"/issuer/cards/{world.card.number}/correct",
+            data={"birth_year": "1980", "postcode": "37100", "municipality": "536"},
+        )
+        assert response.status_code == 302
+        assert fresh(world.card).municipality_code == "536"

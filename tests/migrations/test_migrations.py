@@ -43,11 +43,12 @@ def load_release_88b0852(url: str) -> None:
 # What later revisions dropped on purpose, and the tables they added (empty at first):
 # everything else of a release's registry is kept, row by row and value by value.
 DROPPED = {"user": {"session_stamp"}}  # 0002: sessions are kept on the server instead
-ADDED = {"staff_session", "recovery_code"}  # 0002, 0005
+ADDED = {"staff_session", "recovery_code", "municipality"}  # 0002, 0005, 0006
 # 0003: the audit trail's holder data is rewritten (which fields changed, not values).
 REWRITTEN = {**DROPPED, "audit_entry": {"before", "after"}}
 NEW_COLUMNS = {  # empty at first
-    "card": {"holder_data_removed_at"},  # 0004
+    "card": {"holder_data_removed_at", "municipality_code"},  # 0004, 0006
+    "site": {"municipality_code"},  # 0006
     "user": {"totp_secret", "totp_last_step"},  # 0005
 }
 HOLDER_FIELDS = ("birth_year", "postcode", "gender", "life_situation")
