@@ -12,6 +12,7 @@ __all__ = [
     "CHILDREN_CHOICES",
     "CARD_KIND_WORDS",
     "CATEGORY_WORDS",
+    "USE_KIND_WORDS",
     "GENDER_WORDS",
     "LIFE_SITUATION_WORDS",
     "ROLE_WORDS",
@@ -56,6 +57,11 @@ CATEGORY_WORDS = {
     "education": _l("Education"),
     "science": _l("Science"),
     "sport": _l("Sport"),
+}
+USE_KIND_WORDS = {
+    "ticket": _l("Ticket"),
+    "course_place": _l("Course place"),
+    "season_pass": _l("Season pass"),
 }
 GENDER_WORDS = {"female": _l("Woman"), "male": _l("Man"), "other": _l("Other")}
 LIFE_SITUATION_WORDS = {

@@ -12,6 +12,7 @@ from .extensions import db
 ROLES = ("admin", "issuer", "venue")
 SITE_KINDS = ("issuer", "venue")
 CATEGORIES = ("culture", "education", "science", "sport")
+USE_KINDS = ("ticket", "course_place", "season_pass")  # what a use gives, whatever the category
 CARD_STATUSES = ("unregistered", "active", "blocked", "replaced")
 CARD_KINDS = ("personal", "community")
 GENDERS = ("female", "male", "other")
@@ -58,6 +59,7 @@ class Site(db.Model):
     __table_args__ = (
         _one_of("kind", SITE_KINDS),
         _one_of("category", CATEGORIES, nullable=True),
+        _one_of("default_use", USE_KINDS, nullable=True),
         CheckConstraint("kind = 'issuer' OR category IS NOT NULL", name="ck_venue_category"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,11 +68,24 @@ class Site(db.Model):
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
     kind: Mapped[str] = mapped_column(String(10))
     category: Mapped[str | None] = mapped_column(String(12))  # a venue's default
+    # The other categories a venue's desk may pick (space-separated), and the kind of use
+    # its desk gives unless it picks another (None: a ticket).
+    offers: Mapped[str | None] = mapped_column(String(60))
+    default_use: Mapped[str | None] = mapped_column(String(12))
     contact: Mapped[str | None] = mapped_column(String(200))  # for other staff (not on cards)
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"))
 
     area: Mapped[Area] = relationship()
     municipality: Mapped[Municipality | None] = relationship()
+
+    @property
+    def categories(self) -> list[str]:
+        """A venue's categories, its default first."""
+        return [self.category, *(self.offers or "").split()] if self.category else []
+
+    @property
+    def use_kind(self) -> str:
+        return self.default_use or "ticket"
 
 
 class User(UserMixin, db.Model):
@@ -234,6 +249,7 @@ class Use(db.Model):
 
     __table_args__ = (
         _one_of("category", CATEGORIES),
+        _one_of("kind", USE_KINDS),
         CheckConstraint("adults = 1", name="ck_adults"),
         CheckConstraint("children BETWEEN 0 AND 9", name="ck_use_children"),
         CheckConstraint("assistant IN (0, 1)", name="ck_assistant"),
@@ -295,6 +311,7 @@ class Use(db.Model):
     issuing_site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
     first_card_id: Mapped[int] = mapped_column(ForeignKey("card.id"))
     category: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(12), default="ticket")
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)  # UTC
     day: Mapped[date]  # the local (Finnish) date of recorded_at
     adults: Mapped[int] = mapped_column(default=1)

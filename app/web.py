@@ -222,6 +222,7 @@ def init_web(app):
         may_use_second_factor=access.may_use_second_factor,
         municipality_name=municipalities.name,
         municipality_wellbeing_area=municipalities.wellbeing_area,
+        municipality_differences=municipalities.differences,
         latest_birth_year=latest_birth_year,
         page_url=page_url,
         new_nonce=lambda: uuid.uuid4().hex,  # one per record form: a resubmit records once

@@ -404,7 +404,7 @@ class TestMunicipalities:
             "--municipality",
             "091",
         )
-        assert result.exit_code == 1 and "network" in result.output
+        assert result.exit_code == 1 and "Kaikukortti-verkosto" in result.output
         assert cards.find_card(card.number).status == "unregistered"
 
     def test_without_one_the_pinned_commands_work_as_before(self, setup, cli):

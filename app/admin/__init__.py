@@ -103,6 +103,8 @@ def sites():
             category=form.get("category") or None,
             contact=form.get("contact") or None,
             municipality=form.get("municipality"),
+            offers=form.getlist("offers"),
+            default_use=form.get("default_use"),
             actor=current_user,
         )
         return _l("Site %(name)s added.", name=site.name)
@@ -136,6 +138,8 @@ def site(slug: str):
                 category=form.get("category") or None,
                 contact=form.get("contact") or None,
                 municipality=form.get("municipality"),
+                offers=form.getlist("offers"),
+                default_use=form.get("default_use"),
                 actor=current_user,
             )
         except KaikuError as error:
@@ -152,6 +156,8 @@ def site(slug: str):
             "category": site.category,
             "contact": site.contact,
             "municipality": site.municipality_code,
+            "offers": (site.offers or "").split(),
+            "default_use": site.default_use,
         }
     )
     return render_template(

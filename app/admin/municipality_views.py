@@ -2,6 +2,7 @@
 Statistics Finland's classification (a preview first, then the change)."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -16,7 +17,8 @@ from . import bp
 
 def _page(errors=None, status=200):
     q = request.args.get("q", "").strip()[:100]
-    query = select(Municipality).order_by(Municipality.name_fi)
+    swedish = str(get_locale()) == "sv"
+    query = select(Municipality).order_by(Municipality.name_sv if swedish else Municipality.name_fi)
     if q:
         query = query.where(
             or_(

@@ -97,7 +97,9 @@ def domain_error(error: KaikuError):
 @bp.post("/verify")
 def verify():
     body = _body()
-    verdict = checkin.check_code(_required(body, "code"), g.site, body.get("event"))
+    verdict = checkin.check_code(
+        _required(body, "code"), g.site, body.get("event"), body.get("kind")
+    )
     return jsonify(verdict_json(verdict))
 
 
@@ -112,6 +114,7 @@ def record():
         assistant=body.get("assistant", False),
         event_id=body.get("event"),
         category=body.get("category"),
+        kind=body.get("kind"),
         user=g.user,
         api_key=g.api_key,
     )

@@ -29,6 +29,7 @@ def use_json(use: Use) -> dict:
         "venue": use.venue.slug,
         "event": use.event_id,
         "category": use.category,
+        "kind": use.kind,
         "recorded_at": _utc(use.recorded_at),
         "undo_until": _utc(use.recorded_at + UNDO_WINDOW),
         "adults": use.adults,
@@ -47,6 +48,7 @@ def verdict_json(verdict: Verdict) -> dict:
         "typed": verdict.typed,
         "card": card_json(verdict.card) if verdict.card else None,
         "event": verdict.event.id if verdict.event else None,
+        "kind": verdict.kind,
     }
     if verdict.reason:
         body["reason"] = verdict.reason

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import attempts, db
-from ..models import CATEGORIES, ROLES, SITE_KINDS, ApiKey, Area, Event, Site, Use, User
+from ..models import CATEGORIES, ROLES, SITE_KINDS, USE_KINDS, ApiKey, Area, Event, Site, Use, User
 from . import access, audit, municipalities, sessions
 from .clock import utcnow
 from .exceptions import Conflict, InvalidInput, NotFound, TooManyAttempts
@@ -108,13 +108,15 @@ def create_site(
     category=None,
     contact=None,
     municipality=None,
+    offers=(),
+    default_use=None,
     actor: User | None = None,
 ) -> Site:
     values = check_all(
         slug=lambda: check_slug(slug),
         area=lambda: find_area(area_code, actor),
         kind=lambda: check_choice("kind", kind, SITE_KINDS),
-        **_site_details(kind, name, category, contact, municipality),
+        **_site_details(kind, name, category, contact, municipality, offers, default_use),
     )
     slug = values["slug"]
     _unique(Site, Site.slug, slug, "slug")
@@ -127,11 +129,21 @@ def create_site(
 
 
 def update_site(
-    site: Site, name, *, category=None, contact=None, municipality=None, actor=None
+    site: Site,
+    name,
+    *,
+    category=None,
+    contact=None,
+    municipality=None,
+    offers=(),
+    default_use=None,
+    actor=None,
 ) -> Site:
-    """Change what a site is called, how it is reached, a venue's default category and
-    the site's municipality; its kind, area and address (slug) stay."""
-    values = check_all(**_site_details(site.kind, name, category, contact, municipality))
+    """Change what a site is called, how it is reached, its municipality, and a venue's
+    categories and default kind of use; its kind, area and address (slug) stay."""
+    values = check_all(
+        **_site_details(site.kind, name, category, contact, municipality, offers, default_use)
+    )
     before = _site_record(site)
     for column, value in values.items():
         setattr(site, column, value)
@@ -150,14 +162,38 @@ def update_site(
     return site
 
 
-def _site_details(kind, name, category, contact, municipality) -> dict:
+def _site_details(kind, name, category, contact, municipality, offers, default_use) -> dict:
     """The checks of what a site's form may set (create and update alike)."""
     return dict(
         name=lambda: check_text("name", name, 120),
         category=lambda: _site_category(kind, category),
         contact=lambda: check_text("contact", contact, 200) if contact else None,
         municipality=lambda: municipalities.optional(municipality),
+        offers=lambda: _venue_offers(kind, category, offers),
+        default_use=lambda: _venue_default_use(kind, category, default_use),
     )
+
+
+def _venue_offers(kind, category, offers) -> str | None:
+    """A venue's other categories, space-separated (its default one is not repeated)."""
+    category = category or ("culture" if kind == "venue" else None)  # (as _site_category)
+    others = [check_choice("offers", offer, CATEGORIES) for offer in offers or ()]
+    if others and kind != "venue":
+        raise InvalidInput(_l("Only a venue offers categories."), "offers")
+    return " ".join(offer for offer in CATEGORIES if offer in others and offer != category) or None
+
+
+def _venue_default_use(kind, category, default_use) -> str | None:
+    """What a venue's desk gives unless it picks otherwise: a course place at a venue of
+    education, a ticket elsewhere (None), unless another is chosen."""
+    if kind != "venue":
+        if default_use:
+            raise InvalidInput(_l("Only a venue gives uses."), "default_use")
+        return None
+    if not default_use:
+        return "course_place" if category == "education" else None
+    chosen = check_choice("default_use", default_use, USE_KINDS)
+    return None if chosen == "ticket" else chosen
 
 
 def _site_record(site: Site) -> dict:
@@ -167,6 +203,8 @@ def _site_record(site: Site) -> dict:
         "category": site.category,
         "contact": site.contact,
         "municipality": site.municipality_code,
+        "offers": site.offers,
+        "default_use": site.default_use,
     }
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..models import CATEGORIES, ApiKey, Card, Event, Site, Use, User
+from ..models import CATEGORIES, USE_KINDS, ApiKey, Card, Event, Site, Use, User
 from . import numbers, tallies
 from .clock import local_day, local_today, utcnow
 from .exceptions import CardNotUsable, Conflict, InvalidInput, KaikuError, NotFound
@@ -75,6 +75,7 @@ class Verdict:
     allowance: Allowance | None = None
     last_use: Use | None = None
     quota_left: int | None = None
+    kind: str = "ticket"  # what the use would give: a ticket, a course place, a season pass
 
     @property
     def needs_retyping(self) -> bool:
@@ -180,19 +181,22 @@ def card_state(card: Card) -> str:
     return "valid"
 
 
-def judge(card: Card, venue: Site, event: Event | None, typed: bool = False) -> Verdict:
-    """The registry's answer for this card at this venue (and event) today."""
+def judge(
+    card: Card, venue: Site, event: Event | None, typed: bool = False, kind: str = "ticket"
+) -> Verdict:
+    """The registry's answer for this card at this venue (and event) today, for a use of
+    this kind: a course place is the holder's alone, tickets and passes bring the children."""
     today = local_today()
     state = card_state(card)
     if state != "valid":
-        return Verdict(state, card, typed, event=event)
+        return Verdict(state, card, typed, event=event, kind=kind)
     last_use = _active_use(card, venue, event, today)
     if last_use is not None:
-        return Verdict("already_used", card, typed, event=event, last_use=last_use)
+        return Verdict("already_used", card, typed, event=event, last_use=last_use, kind=kind)
     quota_left = _quota_left(event)
     if quota_left is not None and quota_left <= 0:
-        return Verdict("quota_full", card, typed, event=event, quota_left=0)
-    children = 0 if venue.category == "education" else card.children
+        return Verdict("quota_full", card, typed, event=event, quota_left=0, kind=kind)
+    children = 0 if kind == "course_place" else card.children
     if quota_left is not None:
         children = min(children, quota_left - 1)
     return Verdict(
@@ -202,7 +206,13 @@ def judge(card: Card, venue: Site, event: Event | None, typed: bool = False) -> 
         event=event,
         allowance=Allowance(adults=1, children=children, assistant=1),
         quota_left=quota_left,
+        kind=kind,
     )
+
+
+def use_kind(venue: Site, kind=None) -> str:
+    """The kind of use asked for, or the venue's own."""
+    return check_choice("kind", kind or venue.use_kind, USE_KINDS)
 
 
 def _active_use(card: Card, venue: Site, event: Event | None, today) -> Use | None:
@@ -246,13 +256,14 @@ def find_event(venue: Site, event_id, lock: bool = False) -> Event | None:
     return event
 
 
-def check_code(code, venue: Site, event_id=None) -> Verdict:
+def check_code(code, venue: Site, event_id=None, kind=None) -> Verdict:
     """Validate a scanned or typed code at a venue. Reads only."""
     event = find_event(venue, event_id)
+    kind = use_kind(venue, kind)
     card, typed, problem = identify(code)
     if problem:
-        return Verdict("invalid", typed=typed, reason=problem, event=event)
-    return judge(card, venue, event, typed)
+        return Verdict("invalid", typed=typed, reason=problem, event=event, kind=kind)
+    return judge(card, venue, event, typed, kind)
 
 
 def record_use(
@@ -264,6 +275,7 @@ def record_use(
     assistant=False,
     event_id=None,
     category=None,
+    kind=None,
     user: User | None = None,
     api_key: ApiKey | None = None,
 ) -> tuple[Use, bool]:
@@ -273,7 +285,8 @@ def record_use(
     children = check_int("children", children, 0, 9)
     assistant = check_flag("assistant", assistant)
     category = check_choice("category", category or venue.category, CATEGORIES)
-    request = dict(code=code, children=children, assistant=assistant, event_id=event_id)
+    kind = use_kind(venue, kind)
+    request = dict(code=code, children=children, assistant=assistant, event_id=event_id, kind=kind)
     # A retry (same nonce) is answered from the use it recorded wherever this one can't be
     # recorded, which is every time: the card was used, or the nonce is taken. Not asked
     # up front, where all but a few requests would pay a query for it.
@@ -281,11 +294,11 @@ def record_use(
     event = find_event(venue, event_id, lock=True)
     card, typed, problem = identify(code, lock=True)  # racing desks queue here
     if problem:
-        verdict = Verdict("invalid", typed=typed, reason=problem, event=event)
+        verdict = Verdict("invalid", typed=typed, reason=problem, event=event, kind=kind)
     else:
         _lock_first_card(card)
-        verdict = judge(card, venue, event, typed)
-    refusal = _refusal(verdict, category, children)
+        verdict = judge(card, venue, event, typed, kind)
+    refusal = _refusal(verdict, children)
     if refusal is not None:
         earlier = _replay(nonce, venue, request)  # a retry, or a twin that won while we waited
         if earlier is not None:
@@ -300,6 +313,7 @@ def record_use(
         issuing_site_id=card.issuing_site_id,
         first_card_id=card.first_card_id,
         category=category,
+        kind=kind,
         recorded_at=now,
         day=local_day(now),
         adults=1,
@@ -321,18 +335,18 @@ def record_use(
         earlier = _replay(nonce, venue, request)
         if earlier is not None:
             return earlier, False
-        verdict = check_code(code, venue, event.id if event else None)
+        verdict = check_code(code, venue, event.id if event else None, kind)
         if verdict.status != "valid":
             raise CardNotUsable(verdict) from None
         raise
     return use, True
 
 
-def _refusal(verdict: Verdict, category: str, children: int) -> KaikuError | None:
+def _refusal(verdict: Verdict, children: int) -> KaikuError | None:
     """Why this use can't be recorded, or None."""
     if verdict.status != "valid":
         return CardNotUsable(verdict)
-    if category == "education" and children:
+    if verdict.kind == "course_place" and children:
         return InvalidInput(_l("A course place covers the holder only: no children."), "children")
     if children > verdict.allowance.children:
         if verdict.allowance.children < verdict.card.children:  # the event's quota, not the card
@@ -416,6 +430,7 @@ def _replay(nonce: str, venue: Site, request: dict) -> Use | None:
         and use.children == request["children"]
         and use.assistant == int(request["assistant"])
         and str(use.event_id or "") == str(request["event_id"] or "")
+        and use.kind == request["kind"]
     )
     if not same:
         raise Conflict(_l("This nonce was already used for another request."), "nonce")

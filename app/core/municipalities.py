@@ -43,6 +43,13 @@ class Row:
     name_sv: str
     wellbeing_area_fi: str | None = None
     wellbeing_area_sv: str | None = None
+    # False when the file has no wellbeing area columns: then the registry's stay.
+    with_wellbeing_area: bool = True
+
+    def fields(self) -> dict:
+        """The columns this row sets."""
+        names = FIELDS if self.with_wellbeing_area else FIELDS[:3]
+        return {name: getattr(self, name) for name in names}
 
 
 @dataclass
@@ -222,6 +229,7 @@ def read_classification(data: bytes) -> list[Row]:
             ),
             "file",
         )
+    with_wellbeing_area = where["wellbeing_area_fi"] is not None
     rows, errors, seen = [], [], set()
     for line, values in enumerate(reader, start=2):
         cells = {
@@ -247,6 +255,7 @@ def read_classification(data: bytes) -> list[Row]:
                 cells["name_sv"][:80],
                 cells["wellbeing_area_fi"][:120] or None,
                 cells["wellbeing_area_sv"][:120] or None,
+                with_wellbeing_area,
             )
         )
     if errors:
@@ -265,12 +274,21 @@ def compare(rows: list[Row]) -> Changes:
         municipality = known.pop(row.code, None)
         if municipality is None:
             changes.added.append(row)
-        elif _row_of(municipality) != row:
+        elif differences(municipality, row):
             changes.changed.append((municipality, row))
         else:
             changes.unchanged += 1
-    changes.missing = sorted(known.values(), key=lambda municipality: municipality.code)
+    changes.missing = sorted(known.values(), key=name)
     return changes
+
+
+def differences(municipality: Municipality, row: Row) -> list[tuple[str, str | None, str | None]]:
+    """(column, now, in the file) for each column the row would change."""
+    return [
+        (column, getattr(municipality, column), value)
+        for column, value in row.fields().items()
+        if getattr(municipality, column) != value
+    ]
 
 
 def load_classification(data: bytes, actor: User | None = None) -> Changes:
@@ -279,9 +297,9 @@ def load_classification(data: bytes, actor: User | None = None) -> Changes:
     access.check_national_admin(actor)
     changes = compare(read_classification(data))
     for row in changes.added:
-        db.session.add(Municipality(**_values(row)))
+        db.session.add(Municipality(**row.fields()))
     for municipality, row in changes.changed:
-        for column, value in _values(row).items():
+        for column, value in row.fields().items():
             setattr(municipality, column, value)
     if changes.any:
         audit.log(
@@ -302,14 +320,6 @@ def load_shipped() -> int:
     if db.session.scalar(select(Municipality.code).limit(1)) is not None:
         return 0
     return len(load_classification(SHIPPED.read_bytes()).added)
-
-
-def _values(row: Row) -> dict:
-    return {name: getattr(row, name) for name in FIELDS}
-
-
-def _row_of(municipality: Municipality) -> Row:
-    return Row(*(getattr(municipality, name) for name in FIELDS))
 
 
 # -- sites and cards ----------------------------------------------------------------

@@ -44,11 +44,23 @@ def events_to_pick(venue):
     return events, picked
 
 
-def _event_id():
-    """The event picked on this desk (kept in the session), or None."""
-    if "event" in request.form:
-        session["desk_event"] = request.form["event"] or None
-    return session.get("desk_event")
+def _picked(name: str):
+    """What this desk picked in its check form, kept in its session: the event, the kind
+    of use, the category (None: no event, the venue's own kind and category)."""
+    if name in request.form:
+        session[f"desk_{name}"] = request.form[name] or None
+    return session.get(f"desk_{name}")
+
+
+def _category(venue):
+    """The picked category, when the venue offers it (else the venue's default)."""
+    picked = _picked("category")
+    return picked if picked in venue.categories else None
+
+
+def _forget_picks() -> None:
+    for name in ("event", "kind", "category"):
+        session.pop(f"desk_{name}", None)
 
 
 def _device_uses():
@@ -72,6 +84,8 @@ def _respond(fragment: str | None, status: int = 200, **context):
         venue=venue,
         events=events,
         picked=picked,
+        kind=session.get("desk_kind") or venue.use_kind,
+        category=session.get("desk_category") or venue.category,
         today=local_today(),
         uses=_device_uses(),
         fragment=fragment,
@@ -90,10 +104,12 @@ def index():
 @role_required("venue")
 def check():
     code = request.form.get("code", "")
+    venue = _venue()
     try:
-        verdict = checkin.check_code(code, _venue(), _event_id())
+        verdict = checkin.check_code(code, venue, _picked("event"), _picked("kind"))
+        _category(venue)  # kept for the use
     except KaikuError as error:
-        session.pop("desk_event", None)
+        _forget_picks()
         return _respond("desk/_error.html", 422, code=code, error=error.message)
     return _respond("desk/_verdict.html", code=code, verdict=verdict)
 
@@ -102,14 +118,17 @@ def check():
 @role_required("venue")
 def record():
     code = request.form.get("code", "")
+    venue = _venue()
     try:
         use, _ = checkin.record_use(
             code,
-            _venue(),
+            venue,
             nonce=request.form.get("nonce"),
             children=request.form.get("children", "0"),
             assistant=request.form.get("assistant", "0"),
-            event_id=_event_id(),
+            event_id=_picked("event"),
+            kind=_picked("kind"),
+            category=_category(venue),
             user=current_user._get_current_object(),
         )
     except CardNotUsable as refusal:

@@ -140,3 +140,27 @@ def test_statistics_show_holders_with_no_known_municipality(admin, world):
     page = admin.get("/reports?lang=en").text
     assert "Cards registered by home municipality" in page
     assert "Not known" in page and "Tampere" in page
+
+
+def test_a_venues_other_categories_and_usual_kind_are_changed_on_its_page(admin, world):
+    response = admin.post(
+        "/admin/sites/theatre",
+        data={
+            "name": "Theatre",
+            "category": "culture",
+            "offers": ["science", "culture"],
+            "default_use": "season_pass",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    venue = db.session.get(Site, world.venue.id)
+    assert (venue.categories, venue.use_kind) == (["culture", "science"], "season_pass")
+    page = admin.get("/admin/sites/theatre").text
+    assert 'id="offers-science" name="offers" value="science" checked' in page
+
+
+def test_an_issuing_sites_page_asks_nothing_a_venue_is_asked(admin):
+    page = admin.get("/admin/sites/issuer").text
+    assert 'name="category"' not in page and 'name="offers"' not in page
+    assert 'name="default_use"' not in page and 'name="municipality"' in page

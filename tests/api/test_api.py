@@ -240,3 +240,22 @@ class TestBadInput:
     def test_delete_of_a_non_numeric_id_is_404_json(self, api):
         response = api.delete("/uses/abc")
         assert response.status_code == 404 and response.is_json
+
+
+class TestKindsOfUse:
+    def test_the_kind_is_asked_for_and_answered(self, api, world):
+        verdict = api.post("/verify", {"code": world.url, "kind": "course_place"}).json
+        assert verdict["kind"] == "course_place" and verdict["allowance"]["children"] == 0
+        body = {"code": world.url, "nonce": "nonce-kind-1", "kind": "season_pass", "children": 2}
+        use = api.post("/uses", body)
+        assert use.status_code == 201 and use.json["kind"] == "season_pass"
+        assert db.session.query(Use).one().kind == "season_pass"
+
+    def test_without_a_kind_the_venues_own(self, api, world):
+        use = api.post("/uses", {"code": world.url, "nonce": "nonce-kind-2"})
+        assert use.json["kind"] == "ticket"
+
+    def test_a_bad_kind_is_a_clear_422_and_records_nothing(self, api, world):
+        response = api.post("/uses", {"code": world.url, "nonce": "nonce-kind-3", "kind": ["x"]})
+        assert response.status_code == 422 and response.json["field"] == "kind"
+        assert use_rows() == 0

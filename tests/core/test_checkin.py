@@ -9,7 +9,7 @@ from app.core import accounts, cards, checkin, numbers
 from app.core.exceptions import CardNotUsable, Conflict, InvalidInput, NotFound
 from app.core.tokens import make_token
 from app.extensions import db
-from app.models import Use
+from app.models import Site, Use
 from tests import factories
 
 
@@ -319,3 +319,76 @@ class TestUndo:
         use, _ = record(world.url, world.venue, event_id=event.id)
         checkin.void_use(use.id, world.venue)
         assert checkin.check_code(world.url, world.venue, event.id).quota_left == 1
+
+
+class TestKindsOfUse:
+    """A ticket, a course place or a season pass, apart from the venue's category."""
+
+    def test_a_course_venue_gives_course_places_to_the_holder_alone(self, world):
+        verdict = checkin.check_code(world.url, world.course_venue)
+        assert (verdict.kind, verdict.allowance.children) == ("course_place", 0)
+        with pytest.raises(InvalidInput):
+            record(world.url, world.course_venue, children=1)
+        use, _ = record(world.url, world.course_venue, nonce="nonce-course-2")
+        assert (use.kind, use.category, use.children) == ("course_place", "education", 0)
+
+    def test_a_ticket_to_an_education_venue_brings_the_children(self, world):
+        verdict = checkin.check_code(world.url, world.course_venue, kind="ticket")
+        assert verdict.allowance.children == 2
+        use, _ = record(world.url, world.course_venue, children=2, kind="ticket")
+        assert (use.kind, use.category, use.children) == ("ticket", "education", 2)
+
+    def test_no_course_place_for_children_even_at_a_theatre(self, world):
+        with pytest.raises(InvalidInput) as refused:
+            record(world.url, world.venue, children=1, kind="course_place")
+        assert refused.value.field == "children"
+        assert uses_in_db() == 0
+
+    def test_a_season_pass_is_one_use_with_the_children(self, world):
+        use, _ = record(world.url, world.venue, children=1, kind="season_pass")
+        assert (use.kind, use.category, use.children) == ("season_pass", "culture", 1)
+        assert uses_in_db(kind="season_pass") == 1
+
+    def test_an_unknown_kind_records_nothing(self, world):
+        with pytest.raises(InvalidInput) as refused:
+            record(world.url, world.venue, kind="voucher")
+        assert refused.value.field == "kind"
+        assert uses_in_db() == 0
+
+    def test_a_retry_asking_for_another_kind_is_not_the_same_request(self, world):
+        record(world.url, world.venue, kind="ticket")
+        with pytest.raises(Conflict):
+            record(world.url, world.venue, kind="season_pass")
+        assert uses_in_db() == 1
+
+
+class TestAVenuesKindsAndCategories:
+    def test_a_venue_of_education_gives_course_places_unless_told_otherwise(self, world):
+        assert world.course_venue.use_kind == "course_place"
+        assert world.venue.use_kind == "ticket"
+        hall = accounts.create_site(
+            "hall",
+            "Sports hall",
+            area_code="PIR",
+            kind="venue",
+            category="sport",
+            default_use="season_pass",
+            offers=["education", "sport"],
+        )
+        assert hall.use_kind == "season_pass"
+        assert hall.categories == ["sport", "education"]  # its default first, not twice
+
+    @pytest.mark.parametrize(
+        "options, field",
+        [
+            ({"kind": "venue", "category": "sport", "offers": ["cooking"]}, "offers"),
+            ({"kind": "venue", "category": "sport", "default_use": "voucher"}, "default_use"),
+            ({"kind": "issuer", "offers": ["sport"]}, "offers"),
+            ({"kind": "issuer", "default_use": "ticket"}, "default_use"),
+        ],
+    )
+    def test_what_a_site_cannot_offer_is_refused(self, world, options, field):
+        with pytest.raises(InvalidInput) as refused:
+            accounts.create_site("new-site", "New", area_code="PIR", **options)
+        assert field in refused.value.errors
+        assert accounts.find_site("theatre") and factories.count(Site, Site.slug == "new-site") == 0

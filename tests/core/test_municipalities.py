@@ -4,6 +4,7 @@ holder's home municipality at registration."""
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.core import accounts, cards, municipalities
@@ -97,9 +98,10 @@ class TestLoadingAClassificationFile:
         ],
     )
     def test_a_bad_file_loads_nothing_and_says_why(self, ctx, data, says):
-        with pytest.raises(InvalidInput) as refused:
+        with force_locale("en"), pytest.raises(InvalidInput) as refused:
             municipalities.load_classification(data)
-        assert says in str(refused.value.message)
+        with force_locale("en"):
+            assert says in str(refused.value.message)
         assert count() == 0
 
     def test_only_a_national_admin_loads_it(self, world):

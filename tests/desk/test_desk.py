@@ -263,3 +263,49 @@ class TestDeskFlow:
         use, _ = checkin.record_use(world.url, world.other_venue, nonce="nonce-0001")
         desk.post(f"/desk/uses/{use.id}/undo")
         assert len(live_uses()) == 1
+
+
+class TestKindsAndCategories:
+    def test_the_desk_picks_the_kind_and_records_it(self, desk, world):
+        page = desk.get("/desk")
+        assert '<option value="ticket" selected>' in page.text  # the theatre's own
+        verdict = desk.post(
+            "/desk/check", data={"code": world.url, "event": "", "kind": "season_pass"}
+        )
+        assert status_on(verdict) == "valid" and record_form(verdict)["kind"] == "season_pass"
+        desk.post("/desk/uses", data={**record_form(verdict), "children": "1"})
+        [use] = live_uses()
+        assert (use.kind, use.children) == ("season_pass", 1)
+        assert '<option value="season_pass" selected>' in desk.get("/desk").text  # kept
+
+    def test_a_course_place_offers_no_children(self, desk, world):
+        verdict = desk.post(
+            "/desk/check", data={"code": world.url, "event": "", "kind": "course_place"}
+        )
+        assert '<input type="hidden" name="children" value="0">' in verdict.text
+        english = desk.post(
+            "/desk/check",
+            data={"code": world.url, "kind": "course_place"},
+            headers={"Accept-Language": "en"},
+        )
+        assert "children get no course places" in english.text
+        refused = desk.post("/desk/uses", data={**record_form(verdict), "children": "2"})
+        assert refused.status_code == 422 and live_uses() == []
+
+    def test_a_venue_with_several_categories_lets_the_desk_pick_one(self, desk, world):
+        assert 'name="category"' not in desk.get("/desk").text  # one category: nothing to pick
+        accounts.update_site(world.venue, world.venue.name, category="culture", offers=["science"])
+        page = desk.get("/desk").text
+        assert '<option value="science">' in page
+        verdict = desk.post(
+            "/desk/check", data={"code": world.url, "event": "", "category": "science"}
+        )
+        desk.post("/desk/uses", data=record_form(verdict))
+        [use] = live_uses()
+        assert (use.category, use.kind) == ("science", "ticket")
+
+    def test_a_category_the_venue_does_not_offer_falls_back_to_its_own(self, desk, world):
+        verdict = desk.post("/desk/check", data={"code": world.url, "category": "sport"})
+        desk.post("/desk/uses", data=record_form(verdict))
+        [use] = live_uses()
+        assert use.category == "culture"

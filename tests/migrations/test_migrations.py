@@ -48,8 +48,18 @@ ADDED = {"staff_session", "recovery_code", "municipality"}  # 0002, 0005, 0006
 REWRITTEN = {**DROPPED, "audit_entry": {"before", "after"}}
 NEW_COLUMNS = {  # empty at first
     "card": {"holder_data_removed_at", "municipality_code"},  # 0004, 0006
-    "site": {"municipality_code"},  # 0006
+    "site": {"municipality_code", "offers"},  # 0006, 0007
     "user": {"totp_secret", "totp_last_step"},  # 0005
+}
+# 0007: columns every old row gets a value in, by a rule: (table, column): the rule's
+# value in SQL, worked out from the row's other columns.
+DERIVED = {
+    ("use", "kind"): (
+        "CASE WHEN category = 'education' AND children = 0 THEN 'course_place' ELSE 'ticket' END"
+    ),
+    ("site", "default_use"): (
+        "CASE WHEN kind = 'venue' AND category = 'education' THEN 'course_place' END"
+    ),
 }
 HOLDER_FIELDS = ("birth_year", "postcode", "gender", "life_situation")
 
@@ -150,9 +160,14 @@ class TestUpgradeInPlace:
 
         assert result.exit_code == 0, result.output
         assert revision(blank) == newest()
+        derived = {}
+        for table, column in DERIVED:
+            derived.setdefault(table, set()).add(column)
         new_or_rewritten = {
-            table: REWRITTEN.get(table, set()) | NEW_COLUMNS.get(table, set())
-            for table in {*REWRITTEN, *NEW_COLUMNS}
+            table: REWRITTEN.get(table, set())
+            | NEW_COLUMNS.get(table, set())
+            | derived.get(table, set())
+            for table in {*REWRITTEN, *NEW_COLUMNS, *derived}
         }
         after = rows(blank, leave_out=new_or_rewritten)
         engine = create_engine(blank)
@@ -161,6 +176,13 @@ class TestUpgradeInPlace:
                 for column in columns:
                     filled = f'SELECT count(*) FROM "{table}" WHERE "{column}" IS NOT NULL'
                     assert connection.execute(text(filled)).scalar() == 0
+            for (table, column), rule in DERIVED.items():
+                differ = f'SELECT count(*) FROM "{table}" WHERE "{column}" IS DISTINCT FROM {rule}'
+                if engine.dialect.name == "sqlite":
+                    differ = differ.replace("IS DISTINCT FROM", "IS NOT")
+                assert connection.execute(text(differ)).scalar() == 0
+            courses = "SELECT count(*) FROM \"use\" WHERE kind = 'course_place'"
+            assert connection.execute(text(courses)).scalar() > 0  # the fixture has some
         engine.dispose()
         assert {table: after[table] for table in ADDED} == {table: [] for table in ADDED}
         kept = rows_of(before, leave_out=REWRITTEN["audit_entry"], table="audit_entry")
