@@ -72,6 +72,8 @@ class Site(db.Model):
     # its desk gives unless it picks another (None: a ticket).
     offers: Mapped[str | None] = mapped_column(String(60))
     default_use: Mapped[str | None] = mapped_column(String(12))
+    # A closed site's users can't log in and its API keys are refused; its history stays.
+    closed_at: Mapped[datetime | None]
     contact: Mapped[str | None] = mapped_column(String(200))  # for other staff (not on cards)
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"))
 
@@ -115,6 +117,11 @@ class User(UserMixin, db.Model):
     @property
     def is_national_admin(self) -> bool:
         return self.role == "admin" and self.area_id is None
+
+    @property
+    def may_log_in(self) -> bool:
+        """An open account, at a site that is not closed."""
+        return self.active and (self.site is None or self.site.closed_at is None)
 
 
 class StaffSession(db.Model):

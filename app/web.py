@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import labels
 from .core import access, municipalities, numbers, sessions
-from .core.exceptions import Conflict, Forbidden, KaikuError, NotFound
+from .core.exceptions import Conflict, Forbidden, InvalidInput, KaikuError, NotFound
 from .core.qr import qr_svg
 from .core.validation import latest_birth_year
 from .extensions import db, login_manager
@@ -123,6 +123,12 @@ def gather(errors: dict, action):
     except KaikuError as error:
         errors.update(form_errors(error))
         return None
+
+
+def check_ticked(box: str, message) -> None:
+    """A change that can't simply be taken back goes ahead only with its box ticked."""
+    if request.form.get(box) != "yes":
+        raise InvalidInput(message, box)
 
 
 def wants_json() -> bool:

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 
+from .. import event_pages
 from ..core import access, accounts, audit, cards, municipalities, numbers
 from ..core.clock import day_start_utc
 from ..core.exceptions import Forbidden, KaikuError, NotFound
@@ -22,7 +23,7 @@ from ..extensions import db
 from ..labels import CARD_STATUS_WORDS
 from ..models import ApiKey, Area, AuditEntry, Batch, Card, Event, Site, User
 from ..reports import export
-from ..web import form_errors, paginate, role_required
+from ..web import check_ticked, form_errors, paginate, role_required
 from . import audit_view
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -44,7 +45,12 @@ def _areas_in_scope():
 
 
 def _sites_in_scope(kind=None):
-    query = select(Site).where(access.site_scope(current_user)).order_by(Site.name)
+    """The open sites this admin may pick for new users, stock and events."""
+    query = (
+        select(Site)
+        .where(access.site_scope(current_user), Site.closed_at.is_(None))
+        .order_by(Site.name)
+    )
     if kind:
         query = query.where(Site.kind == kind)
     return list(db.session.scalars(query))
@@ -167,6 +173,35 @@ def site(slug: str):
         errors=errors,
         municipalities=municipalities.everyone(),
     ), (422 if errors else 200)
+
+
+@bp.post("/sites/<slug>/close")
+@role_required("admin")
+def close_site(slug: str):
+    site = _site_or_404(slug)
+    try:
+        check_ticked("close-confirm", _l("Tick the box to confirm that the site is to be closed."))
+        accounts.close_site(site, actor=current_user)
+    except KaikuError as error:
+        flash(error.message, "error")
+        return redirect(url_for("admin.site", slug=slug))
+    flash(
+        _l("%(name)s is closed. Its users and API keys no longer work.", name=site.name), "success"
+    )
+    return redirect(url_for("admin.sites"))
+
+
+@bp.post("/sites/<slug>/reopen")
+@role_required("admin")
+def reopen_site(slug: str):
+    site = _site_or_404(slug)
+    try:
+        accounts.reopen_site(site, actor=current_user)
+    except KaikuError as error:
+        flash(error.message, "error")
+    else:
+        flash(_l("%(name)s is open again.", name=site.name), "success")
+    return redirect(url_for("admin.site", slug=slug))
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -298,6 +333,60 @@ def events():
         page=lambda: paginate(query),
         venues=lambda: _sites_in_scope("venue"),
     )
+
+
+@bp.route("/events/<int:event_id>", methods=["GET", "POST"])
+@role_required("admin")
+def edit_event(event_id: int):
+    return event_pages.edit(
+        _event_or_404(event_id),
+        back=url_for("admin.events"),
+        delete_action=url_for("admin.delete_event", event_id=event_id),
+    )
+
+
+@bp.post("/events/<int:event_id>/delete")
+@role_required("admin")
+def delete_event(event_id: int):
+    return event_pages.delete(
+        _event_or_404(event_id),
+        back=url_for("admin.events"),
+        here=url_for("admin.edit_event", event_id=event_id),
+    )
+
+
+def _event_or_404(event_id: int) -> Event:
+    try:
+        return access.event_for(current_user, event_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/areas/<code>", methods=["GET", "POST"])
+@role_required("admin")
+def area(code: str):
+    try:
+        area = accounts.find_area(code, current_user)
+    except KaikuError:
+        abort(404)
+    errors = {}
+    if request.method == "POST":
+        try:
+            accounts.update_area(area, request.form.get("name"), actor=current_user)
+        except KaikuError as error:
+            db.session.rollback()
+            errors = form_errors(error)
+        else:
+            flash(_l("Area %(code)s saved.", code=area.code), "success")
+            return redirect(url_for("admin.areas"))
+    form = request.form if errors else {"name": area.name}
+    return render_template(
+        "admin/area.html",
+        area=area,
+        form=form,
+        errors=errors,
+        members=municipalities.members(area),
+    ), (422 if errors else 200)
 
 
 @bp.route("/stock", methods=["GET", "POST"])

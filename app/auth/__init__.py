@@ -193,7 +193,7 @@ def _pending_user() -> User | None:
     if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
         return None
     user = db.session.get(User, pending.get("user"))
-    return user if user is not None and user.active else None
+    return user if user is not None and user.may_log_in else None
 
 
 def _start_again():

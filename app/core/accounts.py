@@ -35,7 +35,11 @@ RESET_LINK_DAYS = 3
 _LIVE_KEY = (  # with its site, which every caller asks for next; built once (see checkin.py)
     select(ApiKey)
     .options(joinedload(ApiKey.site))
-    .where(ApiKey.key_hash == bindparam("hash"), ApiKey.revoked_at.is_(None))
+    .where(
+        ApiKey.key_hash == bindparam("hash"),
+        ApiKey.revoked_at.is_(None),
+        ApiKey.site.has(Site.closed_at.is_(None)),
+    )
 )
 
 
@@ -162,6 +166,36 @@ def update_site(
     return site
 
 
+def close_site(site: Site, actor: User | None = None) -> Site:
+    """Stop a site: its users' sessions end and they can't log in, its API keys are
+    refused; its cards stay valid and its uses and history stay."""
+    if site.closed_at is not None:
+        raise Conflict(_l("The site is already closed."), "site")
+    site.closed_at = utcnow()
+    for user in db.session.scalars(select(User).where(User.site_id == site.id)):
+        sessions.end_all(user)
+    audit.log(actor, "site.close", f"site {site.slug}", **_site_scope(site))
+    db.session.commit()
+    return site
+
+
+def reopen_site(site: Site, actor: User | None = None) -> Site:
+    """A site closed by mistake works again: its users and keys as they were."""
+    if site.closed_at is None:
+        raise Conflict(_l("The site is open."), "site")
+    site.closed_at = None
+    audit.log(actor, "site.reopen", f"site {site.slug}", **_site_scope(site))
+    db.session.commit()
+    return site
+
+
+def check_open(site: Site) -> Site:
+    """Nothing new (users, keys, stock, events) for a closed site."""
+    if site.closed_at is not None:
+        raise Conflict(_l("%(name)s is closed.", name=site.name), "site")
+    return site
+
+
 def _site_details(kind, name, category, contact, municipality, offers, default_use) -> dict:
     """The checks of what a site's form may set (create and update alike)."""
     return dict(
@@ -229,7 +263,7 @@ def create_user(
         email=lambda: check_email(email),
         role=lambda: _role(role),
         password=lambda: check_password(password),
-        site=lambda: find_site(site_slug, actor) if site_slug else None,
+        site=lambda: check_open(find_site(site_slug, actor)) if site_slug else None,
         area=lambda: find_area(area_code, actor) if area_code else None,
     )
     email, role, password, site, area = values.values()
@@ -371,7 +405,7 @@ def authenticate_user(email, password) -> User | None:
     if user is None:
         check_password_hash(_unknown_user_hash(), password)
         return None
-    if not check_password_hash(user.password_hash, password) or not user.active:
+    if not check_password_hash(user.password_hash, password) or not user.may_log_in:
         return None
     return user
 
@@ -407,7 +441,7 @@ def _hash_key(raw: str) -> str:
 
 def create_api_key(site_slug, actor: User | None = None) -> tuple[ApiKey, str]:
     """A new key for a venue: (record, the key itself). Only the hash is kept."""
-    site = find_venue(site_slug)
+    site = check_open(find_venue(site_slug))
     raw = API_KEY_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey(site=site, key_hash=_hash_key(raw))
     db.session.add(key)
@@ -450,7 +484,7 @@ def authenticate_key(raw) -> ApiKey | None:
 
 def create_event(venue_slug, name, *, date, quota=None, actor: User | None = None) -> Event:
     values = check_all(
-        venue=lambda: find_venue(venue_slug, actor),
+        venue=lambda: check_open(find_venue(venue_slug, actor)),
         name=lambda: check_text("name", name, 200),
         date=lambda: check_date("date", date),
         quota=lambda: (
@@ -506,6 +540,43 @@ def update_event(event: Event, name, *, date, quota=None, actor: User | None = N
     )
     db.session.commit()
     return event
+
+
+def delete_event(event: Event, actor: User | None = None) -> None:
+    """An event entered by mistake. One with uses (even undone ones) stays: they refer to it."""
+    if db.session.scalar(select(Use.id).where(Use.event_id == event.id).limit(1)) is not None:
+        raise Conflict(
+            _l("Uses have been recorded for this event: it can't be deleted. Change it instead."),
+            "event",
+        )
+    audit.log(
+        actor,
+        "event.delete",
+        f"event {event.id}",
+        before={"name": event.name, "date": event.date, "quota": event.quota},
+        area_id=event.venue.area_id,
+        site_id=event.venue_id,
+    )
+    db.session.delete(event)
+    db.session.commit()
+
+
+def update_area(area: Area, name, actor: User | None = None) -> Area:
+    """Rename an area (its code stays: addresses and files use it)."""
+    name = check_all(name=lambda: check_text("name", name, 120))["name"]
+    before = {"name": area.name}
+    area.name = name
+    if before != {"name": name}:
+        audit.log(
+            actor,
+            "area.update",
+            f"area {area.code}",
+            before=before,
+            after={"name": name},
+            area_id=area.id,
+        )
+    db.session.commit()
+    return area
 
 
 def events_from(venue: Site, day) -> list[Event]:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import CARD_KINDS, GENDERS, LIFE_SITUATIONS, Area, Batch, Card, Site, Use, User
-from . import audit, checkin, municipalities, numbers
+from . import accounts, audit, checkin, municipalities, numbers
 from .clock import day_start_utc, local_today, utcnow
 from .exceptions import Conflict, InvalidInput, NotFound
 from .validation import (
@@ -93,6 +93,7 @@ def issue_cards(area: Area, site: Site, count, actor: User | None = None) -> lis
     count = check_int("count", count, 1, MAX_BATCH)
     if site.kind != "issuer":
         raise InvalidInput(_l("Cards are issued to an issuing site, not a venue."), "site")
+    accounts.check_open(site)
     batch = Batch(site=site, area=area, count=count)
     fresh: set[str] = set()
     while len(fresh) < count:

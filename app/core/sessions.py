@@ -42,7 +42,7 @@ def user_for(key) -> User | None:
     if not isinstance(key, str) or not key:
         return None
     staff_session = db.session.scalar(_OPEN, {"hash": _hash(key)})
-    if staff_session is None or not staff_session.user.active:
+    if staff_session is None or not staff_session.user.may_log_in:
         return None
     now = utcnow()
     if now - staff_session.last_seen_at > _idle_limit():

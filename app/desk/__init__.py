@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .. import event_pages
 from ..core import access, accounts, checkin
 from ..core.accounts import events_from
 from ..core.clock import local_today
@@ -181,7 +182,9 @@ def events():
     if request.method == "POST":
         event = gather(
             errors,
-            lambda: accounts.create_event(_venue().slug, **_event_form(form), actor=current_user),
+            lambda: accounts.create_event(
+                _venue().slug, **event_pages.event_form(form), actor=current_user
+            ),
         )
         if not errors:
             flash(_l("Event %(name)s added.", name=event.name), "success")
@@ -195,19 +198,18 @@ def events():
 @bp.route("/events/<int:event_id>", methods=["GET", "POST"])
 @role_required("venue")
 def edit_event(event_id: int):
-    event = access.event_for(current_user, event_id)
-    errors, form = {}, request.form
-    if request.method == "POST":
-        gather(
-            errors, lambda: accounts.update_event(event, **_event_form(form), actor=current_user)
-        )
-        if not errors:
-            flash(_l("Event %(name)s saved.", name=event.name), "success")
-            return redirect(url_for("desk.events"))
-    return render_template("desk/event.html", event=event, form=form, errors=errors), (
-        422 if errors else 200
+    return event_pages.edit(
+        access.event_for(current_user, event_id),
+        back=url_for("desk.events"),
+        delete_action=url_for("desk.delete_event", event_id=event_id),
     )
 
 
-def _event_form(form) -> dict:
-    return {name: form.get(name) for name in ("name", "date", "quota")}
+@bp.post("/events/<int:event_id>/delete")
+@role_required("venue")
+def delete_event(event_id: int):
+    return event_pages.delete(
+        access.event_for(current_user, event_id),
+        back=url_for("desk.events"),
+        here=url_for("desk.edit_event", event_id=event_id),
+    )

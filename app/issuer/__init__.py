@@ -8,12 +8,12 @@ from sqlalchemy import func, select
 
 from ..core import access, cards, municipalities, numbers
 from ..core.clock import local_today
-from ..core.exceptions import InvalidInput, KaikuError
+from ..core.exceptions import KaikuError
 from ..core.printing import LAYOUTS, cards_pdf
 from ..core.tokens import card_url
 from ..extensions import db
 from ..models import Card
-from ..web import form_errors, gather, paginate, role_required, scanner_headers
+from ..web import check_ticked, form_errors, gather, paginate, role_required, scanner_headers
 
 bp = Blueprint("issuer", __name__, url_prefix="/issuer")
 bp.after_request(scanner_headers)
@@ -199,7 +199,7 @@ def correct(number: str):
 @role_required("issuer")
 def remove_data(number: str):
     def remove(card):
-        _check_ticked("confirm", _l("Tick the box to confirm that the holder asked for this."))
+        check_ticked("confirm", _l("Tick the box to confirm that the holder asked for this."))
         return cards.remove_holder_data(card, actor=current_user)
 
     return _change(
@@ -207,12 +207,6 @@ def remove_data(number: str):
         remove,
         _l("The holder's data was removed and the card blocked. Its uses stay as counts."),
     )
-
-
-def _check_ticked(box: str, message) -> None:
-    """A change that can't simply be taken back goes ahead only with its box ticked."""
-    if request.form.get(box) != "yes":
-        raise InvalidInput(message, box)
 
 
 @bp.post("/cards/<number>/renew")
@@ -241,9 +235,7 @@ def children(number: str):
 @role_required("issuer")
 def block(number: str):
     def block_confirmed(card):
-        _check_ticked(
-            "block-confirm", _l("Tick the box to confirm that the card is to be blocked.")
-        )
+        check_ticked("block-confirm", _l("Tick the box to confirm that the card is to be blocked."))
         return cards.block_card(card, actor=current_user)
 
     return _change(number, block_confirmed, _l("The card was blocked. Desks will refuse it."))

@@ -48,7 +48,7 @@ ADDED = {"staff_session", "recovery_code", "municipality"}  # 0002, 0005, 0006
 REWRITTEN = {**DROPPED, "audit_entry": {"before", "after"}}
 NEW_COLUMNS = {  # empty at first
     "card": {"holder_data_removed_at", "municipality_code"},  # 0004, 0006
-    "site": {"municipality_code", "offers"},  # 0006, 0007
+    "site": {"municipality_code", "offers", "closed_at"},  # 0006, 0007, 0008
     "user": {"totp_secret", "totp_last_step"},  # 0005
 }
 # 0007: columns every old row gets a value in, by a rule: (table, column): the rule's
