@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, distinct, func, literal_column, select
 
 from ..extensions import db
-from ..models import CATEGORIES, Card, MonthlyUses, Site, Use
+from ..models import CATEGORIES, Card, Event, MonthlyUses, Site, Use
 from .access import Viewer, card_scope, use_scope
 from .clock import day_start_utc, local_day, local_today
 from .exceptions import InvalidInput
@@ -254,6 +254,45 @@ def cards_per_venue(viewer: Viewer, period: Period) -> dict[int, int]:
             .group_by(Use.venue_id)
         ).all()
     )
+
+
+@dataclass(frozen=True)
+class EventUses:
+    """The uses of one event, counted by the event's date rather than the day each was
+    recorded (advance tickets are recorded days before)."""
+
+    event_id: int
+    venue_id: int
+    day: date
+    name: str
+    adults: int
+    children: int
+    in_advance: int  # uses recorded before the event's day
+
+
+def by_event_date(viewer: Viewer, period: Period) -> list[EventUses]:
+    """The events held in the period and their uses, whenever those were recorded."""
+    rows = db.session.execute(
+        select(
+            Event.id,
+            Event.venue_id,
+            Event.date,
+            Event.name,
+            func.coalesce(func.sum(Use.adults), 0),
+            func.coalesce(func.sum(Use.children), 0),
+            func.count(case((Use.day < Event.date, 1))),
+        )
+        .join(Use, Use.event_id == Event.id)
+        .where(
+            Event.date >= period.start,
+            Event.date <= period.end,
+            Use.voided_at.is_(None),
+            use_scope(viewer),
+        )
+        .group_by(Event.id, Event.venue_id, Event.date, Event.name)
+        .order_by(Event.date, Event.name)
+    )
+    return [EventUses(*row) for row in rows]
 
 
 def frequency(viewer: Viewer, period: Period) -> dict[str, int]:

@@ -51,7 +51,7 @@ def shown(cell: Cell, for_csv: bool = False) -> str:
     if cell.hidden:
         return SMALL_COUNT
     if cell.value is None:  # a share of nothing, or a label the total row leaves out
-        return "" if for_csv or cell.kind in ("text", "month", "year") else "–"
+        return "" if for_csv or cell.kind in ("text", "month", "year", "date") else "–"
     if cell.kind in ("count", "number"):
         return str(cell.value) if for_csv else format_decimal(cell.value, locale=locale)
     if cell.kind in ("share", "change"):
@@ -67,6 +67,8 @@ def shown(cell: Cell, for_csv: bool = False) -> str:
         )
     if cell.kind == "month":
         return cell.value.strftime("%Y-%m") if for_csv else format_date(cell.value, "LLLL yyyy")
+    if cell.kind == "date":
+        return cell.value.isoformat() if for_csv else format_date(cell.value)
     return str(cell.value)
 
 

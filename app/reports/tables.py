@@ -35,6 +35,7 @@ FETCHES = {
     "frequency": (stats.frequency, False),
     "earlier_frequency": (stats.frequency, True),
     "reached": (stats.cards_per_venue, False),
+    "events": (stats.by_event_date, False),
     "registrations": (stats.registrations, False),
     "earlier_registrations": (stats.registrations, True),
 }
@@ -65,6 +66,7 @@ class Figures:
         self.frequency = fetched.get("frequency", {})
         self.earlier_frequency = fetched.get("earlier_frequency", {})
         self.reached = fetched.get("reached", {})
+        self.events = fetched.get("events", [])
         self.registrations = fetched.get("registrations", [])
         self.earlier_registrations = fetched.get("earlier_registrations", [])
 
@@ -234,6 +236,40 @@ def venues(figures: Figures) -> Table:
     return _with_total(table, distinct=sum(figures.frequency.values()))
 
 
+def events(figures: Figures) -> Table:
+    rows = [
+        [
+            event.day,
+            event.name,
+            figures.sites[event.venue_id].name,
+            event.adults,
+            event.children,
+            event.in_advance,
+        ]
+        for event in figures.events
+    ]
+    return _with_total(
+        Table(
+            "events",
+            _l("Uses by event date"),
+            [
+                Column(_l("Date"), "date"),
+                Column(_l("Event"), "text"),
+                Column(_l("Venue"), "text"),
+                Column(ADULTS),
+                Column(CHILDREN),
+                Column(_l("Recorded in advance")),
+            ],
+            rows,
+            description=_l(
+                "The events held in the period and their uses, whenever those were recorded: "
+                "other tables count a use on the day it was recorded, so an advance ticket "
+                "shows here on its event's day."
+            ),
+        )
+    )
+
+
 def frequency(figures: Figures) -> Table:
     counts = figures.frequency
     rows = [[FREQUENCY_WORDS[name], counts[name]] for name in stats.FREQUENCIES]
@@ -393,6 +429,7 @@ BUILDERS = {  # each table, and the figures it is made of
     "areas": (areas, {"places"}),
     "venues": (venues, {"places", "reached", "frequency"}),
     "frequency": (frequency, {"frequency"}),
+    "events": (events, {"events"}),
     "registrations-by-area": (registrations_by_area, {"registrations"}),
     "registrations-by-municipality": (registrations_by_municipality, {"registrations"}),
     "registrations-by-site": (registrations_by_site, {"registrations"}),
@@ -400,7 +437,7 @@ BUILDERS = {  # each table, and the figures it is made of
 ROLE_TABLES = {
     "admin": tuple(BUILDERS),
     "issuer": ("summary", "months", "categories", "venues", "frequency"),
-    "venue": ("summary", "months", "categories", "areas", "frequency"),
+    "venue": ("summary", "months", "categories", "areas", "frequency", "events"),
 }
 
 

@@ -302,3 +302,23 @@ def test_a_change_is_signed_the_way_the_language_writes_it(app, language, fall, 
     with app.test_request_context(headers={"Accept-Language": language}):
         assert shown(Cell(-0.25, "change")) == fall
         assert shown(Cell(0.125, "change")) == rise
+
+
+def test_uses_by_event_date_count_advance_tickets_on_the_events_day(client, world, monkeypatch):
+    """An advance ticket recorded on 10 March for a show on 14 March: the monthly figures
+    count it on the 10th, this table on the 14th, as recorded in advance."""
+    factories.staff(world)
+    factories.travel(monkeypatch, "2027-03-10 12:00")
+    show = accounts.create_event("theatre", "Kevätkonsertti", date="2027-03-14")
+    checkin.record_use(world.url, world.venue, nonce="advance-ticket", event_id=show.id)
+    factories.travel(monkeypatch, "2027-03-14 18:00")
+    other = factories.active_card(world.area, world.issuer)
+    checkin.record_use(factories.url_of(other), world.venue, nonce="on-the-day", event_id=show.id)
+    factories.travel(monkeypatch, None)
+    factories.log_in(client, factories.Staff.national)
+    rows = get_csv(client, "events", "start=2027-03-14&end=2027-03-14")
+    assert rows[0] == ["Date", "Event", "Venue", "Adults", "Children", "Recorded in advance"]
+    assert rows[1] == ["2027-03-14", "Kevätkonsertti", "Theatre", "2", "0", "1"]
+    assert get_csv(client, "events", "start=2027-03-10&end=2027-03-10")[1:] == [
+        ["Total", "", "", "0", "0", "0"]
+    ]
