@@ -29,7 +29,7 @@ from .database import BackupRefused, SchemaMismatch
 from .demo import seed_demo
 from .demo_history import seed_history
 from .extensions import db
-from .models import CARD_KINDS, CATEGORIES, ROLES, SITE_KINDS, Use
+from .models import CARD_KINDS, CATEGORIES, ROLES, SITE_KINDS, USE_KINDS, Use
 
 areas_cli = AppGroup("areas", help="Regional networks of sites.")
 sites_cli = AppGroup("sites", help="Issuing sites and venues.")
@@ -210,22 +210,38 @@ def issue_cards(area_code, site_slug, count, as_json, pdf_file, layout):
 
 @cards_cli.command("register")
 @click.argument("number")
-@click.option("--birth-year", required=True, type=int)
-@click.option("--postcode", required=True)
-@click.option("--children", required=True, type=int)
+@click.option("--birth-year", type=int, help="A personal card's holder's (required for one).")
+@click.option("--postcode", help="A personal card's holder's (required for one).")
+@click.option("--children", type=int, default=0, show_default=True)
 @click.option("--kind", default="personal", show_default=True, type=click.Choice(CARD_KINDS))
+@click.option("--organisation", help="A community card's organisation (required for one).")
+@click.option(
+    "--client-cap", type=int, help="A community card's clients under 16 on one visit (10)."
+)
 @click.option("--valid-days", type=int, help="Days of validity (default: a calendar year).")
 @click.option(
     "--municipality",
     help="The holder's home municipality (official code; default: the issuing site's).",
 )
-def register_card(number, birth_year, postcode, children, kind, valid_days, municipality):
+def register_card(
+    number,
+    birth_year,
+    postcode,
+    children,
+    kind,
+    organisation,
+    client_cap,
+    valid_days,
+    municipality,
+):
     card = _run(
         lambda **values: cards.register_card(cards.find_card(number), **values),
         birth_year=birth_year,
         postcode=postcode,
         children=children,
         kind=kind,
+        organisation=organisation,
+        client_cap=client_cap,
         valid_days=valid_days,
         municipality=municipality,
     )
@@ -372,18 +388,22 @@ def check_card(code, venue_slug, event_id):
 @click.argument("code")
 @click.option("--venue", "venue_slug", required=True)
 @click.option("--children", default=0, type=int)
+@click.option("--clients", default=0, type=int, help="A community card's clients under 16.")
 @click.option("--assistant", is_flag=True)
 @click.option("--event", "event_id", type=int)
+@click.option("--kind", type=click.Choice(USE_KINDS), help="Default: the venue's.")
 @click.option("--nonce", default=lambda: uuid.uuid4().hex, help="Retry key (default: new).")
-def record_use(code, venue_slug, children, assistant, event_id, nonce):
+def record_use(code, venue_slug, children, clients, assistant, event_id, kind, nonce):
     use, created = _run(
         lambda: checkin.record_use(
             code,
             accounts.find_venue(venue_slug),
             nonce=nonce,
             children=children,
+            clients=clients,
             assistant=assistant,
             event_id=event_id,
+            kind=kind,
         )
     )
     click.echo(f"{'Recorded' if created else 'Already recorded'} use {use.id}")

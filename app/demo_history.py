@@ -127,7 +127,7 @@ def _cards(rng, issuing: list[Site], count: int, first_day: date, today: date) -
             home_area_id=site.area_id,
             issuing_site_id=site.id,
             status="active",
-            kind="community" if rng.random() < 0.02 else "personal",
+            kind="personal",
             valid_from=start,
             valid_until=until,
             birth_year=rng.randint(1935, 2006),
@@ -139,6 +139,15 @@ def _cards(rng, issuing: list[Site], count: int, first_day: date, today: date) -
             registered_at=_moment(start, rng),
             created_at=_moment(start, rng),
         )
+        if rng.random() < 0.02:  # an organisation's card for small groups
+            card.update(
+                kind="community",
+                birth_year=None,
+                postcode=None,
+                children=0,
+                organisation=f"Yhdistys {site.name}",
+                client_cap=10,
+            )
         next_id += 1
         rows.append(card)
         if rng.random() < 0.02 and start < today:
@@ -206,6 +215,8 @@ def _uses(rng, holders: list[dict], venues: list[Site], count: int, today: date)
             children = 0
             if holder["children"] and category != "education" and rng.random() < 0.4:
                 children = rng.randint(1, holder["children"])
+            course = category == "education" and not children
+            clients = rng.randint(2, holder["client_cap"]) if holder.get("client_cap") else 0
             at = _moment(day, rng)
             batch.append(
                 dict(
@@ -220,6 +231,8 @@ def _uses(rng, holders: list[dict], venues: list[Site], count: int, today: date)
                     day=day,
                     adults=1,
                     children=children,
+                    clients=clients,
+                    kind="course_place" if course and not clients else "ticket",
                     assistant=int(rng.random() < 0.05),
                     typed=rng.random() < 0.1,
                     nonce=f"history-{next_id}",

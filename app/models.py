@@ -183,6 +183,7 @@ class Card(db.Model):
         _one_of("gender", GENDERS, nullable=True),
         _one_of("life_situation", LIFE_SITUATIONS, nullable=True),
         CheckConstraint("children BETWEEN 0 AND 9", name="ck_children"),
+        CheckConstraint("client_cap IS NULL OR client_cap BETWEEN 1 AND 30", name="ck_client_cap"),
         CheckConstraint("generation >= 1", name="ck_generation"),
         CheckConstraint(
             "status = 'unregistered' OR (valid_from IS NOT NULL AND valid_until IS NOT NULL)",
@@ -209,6 +210,10 @@ class Card(db.Model):
     birth_year: Mapped[int | None]
     postcode: Mapped[str | None] = mapped_column(String(5))
     children: Mapped[int] = mapped_column(default=0)
+    # A community card's: the organisation whose staff member holds it, and how many
+    # clients under 16 may come along on one visit.
+    organisation: Mapped[str | None] = mapped_column(String(120))
+    client_cap: Mapped[int | None]
     # The holder's home municipality (none on cards registered before municipalities).
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"))
     gender: Mapped[str | None] = mapped_column(String(8))
@@ -259,6 +264,7 @@ class Use(db.Model):
         _one_of("kind", USE_KINDS),
         CheckConstraint("adults = 1", name="ck_adults"),
         CheckConstraint("children BETWEEN 0 AND 9", name="ck_use_children"),
+        CheckConstraint("clients BETWEEN 0 AND 30", name="ck_use_clients"),
         CheckConstraint("assistant IN (0, 1)", name="ck_assistant"),
         Index(
             "uq_use_per_event",
@@ -323,6 +329,7 @@ class Use(db.Model):
     day: Mapped[date]  # the local (Finnish) date of recorded_at
     adults: Mapped[int] = mapped_column(default=1)
     children: Mapped[int] = mapped_column(default=0)
+    clients: Mapped[int] = mapped_column(default=0)  # a community card's group under 16
     assistant: Mapped[int] = mapped_column(default=0)
     typed: Mapped[bool] = mapped_column(default=False)  # number typed, no signature
     recorded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

@@ -69,10 +69,11 @@ def count(model, *where) -> int:
 
 
 def register(card: Card, **options) -> Card:
-    """Register stock to a holder born in 1980, postcode 33100, no children."""
-    return cards.register_card(
-        card, **{"birth_year": 1980, "postcode": "33100", "children": 0, **options}
-    )
+    """Register stock to a holder born in 1980, postcode 33100, no children (or, with
+    kind="community", to an organisation's staff member)."""
+    person = {"birth_year": 1980, "postcode": "33100", "children": 0}
+    defaults = {} if options.get("kind") == "community" else person
+    return cards.register_card(card, **{**defaults, **options})
 
 
 def network(area: Area, *codes: str, joined: date = date(2020, 1, 1)) -> None:

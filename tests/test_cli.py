@@ -440,3 +440,21 @@ class TestMunicipalities:
         assert result.exit_code == 0 and "1" in result.output
         db.session.refresh(world.card)
         assert world.card.municipality_code == "837"
+
+
+def test_a_community_card_from_the_command_line(setup, cli):
+    [card] = factories.stock(accounts.find_area("PIR"), accounts.find_site("issuer"))
+    result = cli(
+        "cards", "register", card.number, "--kind", "community", "--organisation", "Nuorisotalo"
+    )
+    assert result.exit_code == 0, result.output
+    card = cards.find_card(card.number)
+    assert (card.kind, card.organisation, card.client_cap, card.birth_year) == (
+        "community",
+        "Nuorisotalo",
+        10,
+        None,
+    )
+    used = cli("uses", "record", factories.url_of(card), "--venue", "theatre", "--clients", "7")
+    assert used.exit_code == 0, used.output
+    assert db.session.scalar(select(Use.clients)) == 7

@@ -111,6 +111,7 @@ def record():
         g.site,
         nonce=_required(body, "nonce"),
         children=body.get("children", 0),
+        clients=body.get("clients", 0),
         assistant=body.get("assistant", False),
         event_id=body.get("event"),
         category=body.get("category"),

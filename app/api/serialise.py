@@ -34,6 +34,7 @@ def use_json(use: Use) -> dict:
         "undo_until": _utc(use.recorded_at + UNDO_WINDOW),
         "adults": use.adults,
         "children": use.children,
+        "clients": use.clients,
         "assistant": use.assistant,
         "typed": use.typed,
         "voided_at": _utc(use.voided_at),

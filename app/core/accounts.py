@@ -518,7 +518,7 @@ def update_event(event: Event, name, *, date, quota=None, actor: User | None = N
         ),
     )
     given = db.session.scalar(
-        select(func.coalesce(func.sum(Use.adults + Use.children), 0)).where(
+        select(func.coalesce(func.sum(Use.adults + Use.children + Use.clients), 0)).where(
             Use.event_id == event.id, Use.voided_at.is_(None)
         )
     )

@@ -23,9 +23,12 @@ from .validation import (
     check_date,
     check_int,
     check_postcode,
+    check_text,
+    field_name,
 )
 
 MAX_BATCH = 5000
+COMMUNITY_CLIENTS = 10  # a community card's clients under 16 on one visit, unless set
 DAY = timedelta(days=1)
 RENEWAL_WINDOW = timedelta(days=60)  # how early before expiry a card can be renewed
 EXPIRY_NOTICE = timedelta(days=30)  # how early the holder's card page says it will expire
@@ -36,6 +39,8 @@ _REGISTRATION = (
     "children",
     "gender",
     "life_situation",
+    "organisation",
+    "client_cap",
     "municipality_code",
     "valid_from",
     "valid_until",
@@ -120,14 +125,16 @@ def issue_cards(area: Area, site: Site, count, actor: User | None = None) -> lis
 def register_card(
     card: Card,
     *,
-    birth_year,
-    postcode,
-    children,
+    birth_year=None,
+    postcode=None,
+    children=0,
     kind="personal",
     valid_days=None,
     gender=None,
     life_situation=None,
     municipality=None,
+    organisation=None,
+    client_cap=None,
     actor: User | None = None,
 ) -> Card:
     """Give unregistered stock to a holder: valid from today for a year (or ``valid_days``),
@@ -142,6 +149,8 @@ def register_card(
         gender=gender,
         life_situation=life_situation,
         municipality=municipality,
+        organisation=organisation,
+        client_cap=client_cap,
         site=card.issuing_site,
     )
     valid_days = values.pop("valid_days")
@@ -172,48 +181,95 @@ def register_card(
 
 def check_registration(
     *,
-    birth_year,
-    postcode,
-    children,
     site: Site,
+    birth_year=None,
+    postcode=None,
+    children=0,
     kind="personal",
     valid_days=None,
     municipality=None,
     **holder,
 ) -> dict:
     """Everything a registration gives, checked at once (every mistake is reported)."""
-    return check_all(
-        **_holder_data_checks(birth_year, postcode, **holder),
-        municipality=lambda: municipalities.home_municipality(municipality, site),
-        children=lambda: check_int("children", children, 0, 9),
-        kind=lambda: check_choice("kind", kind, CARD_KINDS),
-        valid_days=lambda: (
-            None if valid_days is None else check_int("valid_days", valid_days, 1, 731)
+    kind = check_all(kind=lambda: check_choice("kind", kind or "personal", CARD_KINDS))["kind"]
+    return {
+        "kind": kind,
+        **check_all(
+            **_holder_data_checks(kind, birth_year, postcode, children, **holder),
+            municipality=lambda: municipalities.home_municipality(municipality, site),
+            valid_days=lambda: (
+                None if valid_days is None else check_int("valid_days", valid_days, 1, 731)
+            ),
         ),
-    )
+    }
 
 
-def _holder_data_checks(birth_year, postcode, gender=None, life_situation=None) -> dict:
+def _holder_data_checks(
+    kind,
+    birth_year,
+    postcode,
+    children,
+    gender=None,
+    life_situation=None,
+    organisation=None,
+    client_cap=None,
+) -> dict:
+    """What a card of this kind holds: a person's birth year, postcode and children, or a
+    community card's organisation and how many clients under 16 may come along."""
+    if kind == "community":
+        return dict(
+            organisation=lambda: check_text("organisation", organisation, 120),
+            client_cap=lambda: check_int(
+                "client_cap", COMMUNITY_CLIENTS if client_cap in (None, "") else client_cap, 1, 30
+            ),
+            birth_year=lambda: _not_on_community_cards("birth_year", birth_year),
+            postcode=lambda: _not_on_community_cards("postcode", postcode),
+            children=lambda: _not_on_community_cards("children", children) or 0,
+            gender=lambda: _not_on_community_cards("gender", gender),
+            life_situation=lambda: _not_on_community_cards("life_situation", life_situation),
+        )
     return dict(
         birth_year=lambda: check_birth_year(birth_year),
         postcode=lambda: check_postcode(postcode),
+        children=lambda: check_int("children", children, 0, 9),
         gender=lambda: check_choice("gender", gender, GENDERS) if gender else None,
         life_situation=lambda: (
             check_choice("life_situation", life_situation, LIFE_SITUATIONS)
             if life_situation
             else None
         ),
+        organisation=lambda: _only_on_community_cards("organisation", organisation),
+        client_cap=lambda: _only_on_community_cards("client_cap", client_cap),
     )
+
+
+def _not_on_community_cards(field: str, value) -> None:
+    """A community card is held by an organisation's staff member: no holder's data."""
+    if value not in (None, "", 0, "0"):
+        raise InvalidInput(
+            _l("%(field)s: a community card has none.", field=field_name(field)), field
+        )
+    return None
+
+
+def _only_on_community_cards(field: str, value) -> None:
+    if value not in (None, ""):
+        raise InvalidInput(
+            _l("%(field)s: only a community card has this.", field=field_name(field)), field
+        )
+    return None
 
 
 def correct_registration(
     card: Card,
     *,
-    birth_year,
-    postcode,
+    birth_year=None,
+    postcode=None,
     gender=None,
     life_situation=None,
     municipality=None,
+    organisation=None,
+    client_cap=None,
     actor=None,
 ) -> Card:
     """Correct the holder's data given at registration (a mistyped birth year, a move to
@@ -221,8 +277,19 @@ def correct_registration(
     which of the holder's fields changed, not their values."""
     if card.status in ("unregistered", "replaced") or card.holder_data_removed_at:
         raise Conflict(_l("This card has no registration data to correct."), "number")
+    checks = _holder_data_checks(
+        card.kind,
+        birth_year,
+        postcode,
+        card.children,
+        gender,
+        life_situation,
+        organisation,
+        client_cap,
+    )
+    del checks["children"]  # changed apart (change_children)
     values = check_all(
-        **_holder_data_checks(birth_year, postcode, gender, life_situation),
+        **checks,
         municipality=lambda: (
             card.municipality_code
             if not municipality or municipality == card.municipality_code
@@ -347,6 +414,8 @@ def expires_soon(card: Card) -> bool:
 def change_children(card: Card, children, actor: User | None = None) -> Card:
     children = check_int("children", children, 0, 9)
     _check_registered(card)
+    if card.kind == "community":
+        _not_on_community_cards("children", children)
     before = snapshot(card)
     card.children = children
     _audit(actor, "card.children", card, before)

@@ -58,11 +58,13 @@ _INSERT_USE = insert(Use.__table__).returning(Use.__table__.c.id)
 
 @dataclass(frozen=True)
 class Allowance:
-    """Free tickets one use may give: the holder, their children, one assistant."""
+    """Free tickets one use may give: the holder, their children (or a community card's
+    clients under 16), one assistant."""
 
     adults: int
     children: int
     assistant: int
+    clients: int = 0
 
 
 @dataclass(frozen=True)
@@ -197,14 +199,15 @@ def judge(
     if quota_left is not None and quota_left <= 0:
         return Verdict("quota_full", card, typed, event=event, quota_left=0, kind=kind)
     children = 0 if kind == "course_place" else card.children
+    clients = 0 if kind == "course_place" else (card.client_cap or 0)
     if quota_left is not None:
-        children = min(children, quota_left - 1)
+        children, clients = min(children, quota_left - 1), min(clients, quota_left - 1)
     return Verdict(
         "valid",
         card,
         typed,
         event=event,
-        allowance=Allowance(adults=1, children=children, assistant=1),
+        allowance=Allowance(adults=1, children=children, assistant=1, clients=clients),
         quota_left=quota_left,
         kind=kind,
     )
@@ -232,7 +235,7 @@ def _quota_left(event: Event | None) -> int | None:
     if event is None or event.quota is None:
         return None
     given = db.session.scalar(
-        select(func.coalesce(func.sum(Use.adults + Use.children), 0)).where(
+        select(func.coalesce(func.sum(Use.adults + Use.children + Use.clients), 0)).where(
             Use.event_id == event.id, Use.voided_at.is_(None)
         )
     )
@@ -272,6 +275,7 @@ def record_use(
     *,
     nonce,
     children=0,
+    clients=0,
     assistant=False,
     event_id=None,
     category=None,
@@ -283,10 +287,18 @@ def record_use(
     first use and records nothing new. Raises CardNotUsable unless ``valid``."""
     nonce = check_nonce(nonce)
     children = check_int("children", children, 0, 9)
+    clients = check_int("clients", clients, 0, 30)
     assistant = check_flag("assistant", assistant)
     category = check_choice("category", category or venue.category, CATEGORIES)
     kind = use_kind(venue, kind)
-    request = dict(code=code, children=children, assistant=assistant, event_id=event_id, kind=kind)
+    request = dict(
+        code=code,
+        children=children,
+        clients=clients,
+        assistant=assistant,
+        event_id=event_id,
+        kind=kind,
+    )
     # A retry (same nonce) is answered from the use it recorded wherever this one can't be
     # recorded, which is every time: the card was used, or the nonce is taken. Not asked
     # up front, where all but a few requests would pay a query for it.
@@ -298,7 +310,7 @@ def record_use(
     else:
         _lock_first_card(card)
         verdict = judge(card, venue, event, typed, kind)
-    refusal = _refusal(verdict, children)
+    refusal = _refusal(verdict, children, clients)
     if refusal is not None:
         earlier = _replay(nonce, venue, request)  # a retry, or a twin that won while we waited
         if earlier is not None:
@@ -318,6 +330,7 @@ def record_use(
         day=local_day(now),
         adults=1,
         children=children,
+        clients=clients,
         assistant=int(assistant),
         typed=typed,
         recorded_by_user_id=user.id if user else None,
@@ -342,14 +355,21 @@ def record_use(
     return use, True
 
 
-def _refusal(verdict: Verdict, children: int) -> KaikuError | None:
+def _refusal(verdict: Verdict, children: int, clients: int) -> KaikuError | None:
     """Why this use can't be recorded, or None."""
     if verdict.status != "valid":
         return CardNotUsable(verdict)
-    if verdict.kind == "course_place" and children:
+    if verdict.kind == "course_place" and (children or clients):
         return InvalidInput(_l("A course place covers the holder only: no children."), "children")
-    if children > verdict.allowance.children:
-        if verdict.allowance.children < verdict.card.children:  # the event's quota, not the card
+    if clients and verdict.card.kind != "community":
+        return InvalidInput(_l("Only a community card brings clients."), "clients")
+    for field, asked, allowed, on_card in (
+        ("children", children, verdict.allowance.children, verdict.card.children),
+        ("clients", clients, verdict.allowance.clients, verdict.card.client_cap or 0),
+    ):
+        if asked <= allowed:
+            continue
+        if allowed < on_card:  # the event's quota, not the card
             return InvalidInput(
                 _l("Only one free ticket is left for this event: for the holder alone.")
                 if verdict.quota_left == 1
@@ -359,10 +379,17 @@ def _refusal(verdict: Verdict, children: int) -> KaikuError | None:
                     left=verdict.quota_left,
                     children=verdict.quota_left - 1,
                 ),
-                "children",
+                field,
             )
+        if field == "children":
+            return InvalidInput(_l("At most %(n)d children on this card.", n=allowed), field)
         return InvalidInput(
-            _l("At most %(n)d children on this card.", n=verdict.allowance.children), "children"
+            _l(
+                "At most %(n)d clients under 16 on this community card; clients of 16 or "
+                "more need their own cards.",
+                n=allowed,
+            ),
+            field,
         )
     return None
 
@@ -428,6 +455,7 @@ def _replay(nonce: str, venue: Site, request: dict) -> Use | None:
         and card is not None
         and use.card_id == card.id
         and use.children == request["children"]
+        and use.clients == request["clients"]
         and use.assistant == int(request["assistant"])
         and str(use.event_id or "") == str(request["event_id"] or "")
         and use.kind == request["kind"]

@@ -344,6 +344,36 @@ def registrations(viewer: Viewer, period: Period) -> list[Registrations]:
     return [Registrations(*row) for row in rows]
 
 
+@dataclass(frozen=True)
+class Community:
+    """Community cards, reported apart from personal ones: registered in the period, their
+    uses, and the clients under 16 who came along."""
+
+    registered: int = 0
+    uses: int = 0
+    clients: int = 0
+
+
+def community(viewer: Viewer, period: Period) -> Community:
+    uses, clients = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Use.clients), 0))
+        .join(Card, Card.id == Use.card_id)
+        .where(Card.kind == "community", *counted(period), use_scope(viewer))
+    ).one()
+    registered = db.session.scalar(
+        select(func.count())
+        .select_from(Card)
+        .where(
+            Card.kind == "community",
+            Card.first_card_id == Card.id,
+            Card.registered_at >= day_start_utc(period.start),
+            Card.registered_at < day_start_utc(period.end + timedelta(days=1)),
+            card_scope(viewer),
+        )
+    )
+    return Community(registered, uses, clients)
+
+
 @dataclass
 class Year:
     """One row of the programme's yearly national table."""

@@ -126,6 +126,7 @@ def record():
             venue,
             nonce=request.form.get("nonce"),
             children=request.form.get("children", "0"),
+            clients=request.form.get("clients", "0"),
             assistant=request.form.get("assistant", "0"),
             event_id=_picked("event"),
             kind=_picked("kind"),
@@ -144,6 +145,14 @@ def record():
 
 
 def _recorded_message(use):
+    if use.clients:
+        return _l(
+            "Recorded. Tickets: adults %(adults)d, clients under 16 %(clients)d, "
+            "assistant %(assistant)d.",
+            adults=use.adults,
+            clients=use.clients,
+            assistant=use.assistant,
+        )
     return _l(
         "Recorded. Tickets: adults %(adults)d, children %(children)d, assistant %(assistant)d.",
         adults=use.adults,

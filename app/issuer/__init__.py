@@ -17,15 +17,12 @@ from ..web import check_ticked, form_errors, gather, paginate, role_required, sc
 
 bp = Blueprint("issuer", __name__, url_prefix="/issuer")
 bp.after_request(scanner_headers)
-REGISTRATION_FIELDS = (
-    "birth_year",
-    "postcode",
-    "children",
-    "kind",
-    "gender",
-    "life_situation",
-    "municipality",
-)
+# The registration form's fields of each kind of card (both show where scripts don't run,
+# and only the chosen kind's count).
+REGISTRATION_FIELDS = {
+    "personal": ("birth_year", "postcode", "children", "gender", "life_situation"),
+    "community": ("organisation", "client_cap"),
+}
 LOST_CARD_SEARCH = ("registered_on", "birth_year", "postcode")
 
 
@@ -90,8 +87,11 @@ def register():
         form = {"kind": "personal", "children": "0", "municipality": site.municipality_code}
     errors = {}
     if request.method == "POST":
-        values = {name: form.get(name) or None for name in REGISTRATION_FIELDS}
-        values["children"] = form.get("children", "0")
+        kind = form.get("kind") or "personal"
+        values = {name: form.get(name) or None for name in REGISTRATION_FIELDS.get(kind, ())}
+        values.update(kind=kind, municipality=form.get("municipality") or None)
+        if kind == "personal":
+            values["children"] = form.get("children", "0")
         card = gather(errors, lambda: _card(form.get("number", "")))
         # every mistake at once
         gather(errors, lambda: cards.check_registration(**values, site=site))
@@ -189,6 +189,8 @@ def correct(number: str):
             gender=form.get("gender"),
             life_situation=form.get("life_situation"),
             municipality=form.get("municipality"),
+            organisation=form.get("organisation"),
+            client_cap=form.get("client_cap"),
             actor=current_user,
         ),
         _l("The holder's data was corrected."),

@@ -36,6 +36,8 @@ FETCHES = {
     "earlier_frequency": (stats.frequency, True),
     "reached": (stats.cards_per_venue, False),
     "events": (stats.by_event_date, False),
+    "community": (stats.community, False),
+    "earlier_community": (stats.community, True),
     "registrations": (stats.registrations, False),
     "earlier_registrations": (stats.registrations, True),
 }
@@ -67,6 +69,8 @@ class Figures:
         self.earlier_frequency = fetched.get("earlier_frequency", {})
         self.reached = fetched.get("reached", {})
         self.events = fetched.get("events", [])
+        self.community = fetched.get("community", stats.Community())
+        self.earlier_community = fetched.get("earlier_community", stats.Community())
         self.registrations = fetched.get("registrations", [])
         self.earlier_registrations = fetched.get("earlier_registrations", [])
 
@@ -87,11 +91,17 @@ def summary(figures: Figures) -> Table:
             then.from_other_areas().adults,
         ],
     ]
+    community = figures.community, figures.earlier_community
+    rows += [
+        [_l("Uses by community cards"), *(c.uses for c in community)],
+        [_l("Clients under 16 on community cards' uses"), *(c.clients for c in community)],
+    ]
     if figures.user.role != "venue":
         registered = figures.registrations, figures.earlier_registrations
         rows += [
             [_l("Cards registered"), *(sum(r.registered for r in regs) for regs in registered)],
             [_l("Cards activated"), *(sum(r.activated for r in regs) for regs in registered)],
+            [_l("Of them community cards"), *(c.registered for c in community)],
         ]
     return Table(
         "summary",
@@ -422,7 +432,7 @@ BUILDERS = {  # each table, and the figures it is made of
     "summary": (
         summary,
         {"places", "earlier_places", "frequency", "earlier_frequency"}
-        | {"registrations", "earlier_registrations"},
+        | {"registrations", "earlier_registrations", "community", "earlier_community"},
     ),
     "months": (months, {"months", "earlier_months"}),
     "categories": (categories, {"places", "earlier_places"}),

@@ -25,7 +25,7 @@ class TestVerify:
         assert response.status_code == 200
         data = response.get_json()
         assert data["status"] == "valid"
-        assert data["allowance"] == {"adults": 1, "children": 2, "assistant": 1}
+        assert data["allowance"] == {"adults": 1, "children": 2, "assistant": 1, "clients": 0}
         assert data["card"]["number"] == numbers.display(world.card.number)
         assert data["card"]["valid_until"] == world.card.valid_until.isoformat()
         assert data["typed"] is False
@@ -259,3 +259,13 @@ class TestKindsOfUse:
         response = api.post("/uses", {"code": world.url, "nonce": "nonce-kind-3", "kind": ["x"]})
         assert response.status_code == 422 and response.json["field"] == "kind"
         assert use_rows() == 0
+
+
+def test_a_community_cards_clients_over_the_api(api, world):
+    [card] = factories.stock(world.area, world.issuer)
+    factories.register(card, kind="community", organisation="Nuorisotalo", client_cap=4)
+    verdict = api.post("/verify", {"code": factories.url_of(card)}).json
+    assert verdict["allowance"]["clients"] == 4
+    use = api.post("/uses", body(factories.url_of(card), clients=3))
+    assert use.status_code == 201 and use.json["clients"] == 3
+    assert use_rows() == 1

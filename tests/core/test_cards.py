@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.core import cards
-from app.core.exceptions import Conflict
+from app.core.exceptions import Conflict, InvalidInput
 from app.extensions import db
 from app.models import AuditEntry
 from tests import factories
@@ -39,3 +39,45 @@ def test_replacement_audit_links_the_two_cards(world):
     cards.replace_card(world.card, new)
     entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(2)).all()
     assert '"replaces"' in entries[0].after and '"replaced_by"' in entries[1].after
+
+
+class TestCommunityCards:
+    """Held by an organisation's staff member, for small groups of clients under 16."""
+
+    def test_registered_with_an_organisation_and_no_holders_data(self, world):
+        [card] = factories.stock(world.area, world.issuer)
+        factories.register(card, kind="community", organisation="Nuorisotalo Kaleva")
+        assert (card.kind, card.organisation, card.client_cap) == (
+            "community",
+            "Nuorisotalo Kaleva",
+            cards.COMMUNITY_CLIENTS,
+        )
+        assert (card.birth_year, card.postcode, card.children) == (None, None, 0)
+
+    def test_no_birth_year_postcode_or_children_and_an_organisation_is_needed(self, world):
+        [card] = factories.stock(world.area, world.issuer)
+        with pytest.raises(InvalidInput) as refused:
+            cards.register_card(
+                card, kind="community", birth_year=1980, postcode="33100", children=2
+            )
+        assert set(refused.value.errors) == {"birth_year", "postcode", "children", "organisation"}
+        db.session.refresh(card)
+        assert card.status == "unregistered"
+
+    def test_a_personal_card_has_no_organisation_or_clients(self, world):
+        [card] = factories.stock(world.area, world.issuer)
+        with pytest.raises(InvalidInput) as refused:
+            factories.register(card, organisation="Nuorisotalo", client_cap=5)
+        assert set(refused.value.errors) == {"organisation", "client_cap"}
+
+    @pytest.mark.parametrize("cap", [0, 31, "many"])
+    def test_the_cap_is_between_1_and_30(self, world, cap):
+        [card] = factories.stock(world.area, world.issuer)
+        with pytest.raises(InvalidInput):
+            factories.register(card, kind="community", organisation="X", client_cap=cap)
+
+    def test_a_replacement_keeps_organisation_and_cap(self, world):
+        [card, new] = factories.stock(world.area, world.issuer, 2)
+        factories.register(card, kind="community", organisation="Setlementti", client_cap=6)
+        cards.replace_card(card, new)
+        assert (new.kind, new.organisation, new.client_cap) == ("community", "Setlementti", 6)

@@ -29,7 +29,7 @@ class TestStatuses:
         verdict = checkin.check_code(world.url, world.venue)
         assert verdict.status == "valid"
         assert not verdict.typed
-        assert vars(verdict.allowance) == {"adults": 1, "children": 2, "assistant": 1}
+        assert vars(verdict.allowance) == {"adults": 1, "children": 2, "assistant": 1, "clients": 0}
         assert verdict.card.valid_until == cards.last_day_of_year_from(factories.today())
 
     def test_bare_token_is_as_good_as_the_url(self, world):
@@ -392,3 +392,37 @@ class TestAVenuesKindsAndCategories:
             accounts.create_site("new-site", "New", area_code="PIR", **options)
         assert field in refused.value.errors
         assert accounts.find_site("theatre") and factories.count(Site, Site.slug == "new-site") == 0
+
+
+class TestCommunityCardsAtTheDesk:
+    @pytest.fixture
+    def group_card(self, world):
+        [card] = factories.stock(world.area, world.issuer)
+        return factories.register(card, kind="community", organisation="Nuorisotalo", client_cap=8)
+
+    def test_the_staff_member_and_up_to_the_cap_of_clients_as_one_use(self, world, group_card):
+        url = factories.url_of(group_card)
+        verdict = checkin.check_code(url, world.venue)
+        assert (verdict.allowance.clients, verdict.allowance.children) == (8, 0)
+        use, _ = record(url, world.venue, clients=8)
+        assert (use.adults, use.clients, use.children) == (1, 8, 0)
+        assert uses_in_db() == 1
+
+    def test_more_clients_than_the_cap_are_refused_with_the_rule(self, world, group_card):
+        with pytest.raises(InvalidInput) as refused:
+            record(factories.url_of(group_card), world.venue, clients=9)
+        assert refused.value.field == "clients" and uses_in_db() == 0
+
+    def test_a_personal_card_brings_no_clients(self, world):
+        with pytest.raises(InvalidInput) as refused:
+            record(world.url, world.venue, clients=1)
+        assert refused.value.field == "clients" and uses_in_db() == 0
+
+    def test_clients_count_against_the_events_quota(self, world, group_card):
+        event = accounts.create_event("theatre", "Matinea", date=factories.today(), quota=5)
+        url = factories.url_of(group_card)
+        assert checkin.check_code(url, world.venue, event.id).allowance.clients == 4
+        with pytest.raises(InvalidInput):
+            record(url, world.venue, clients=5, event_id=event.id)
+        record(url, world.venue, clients=4, event_id=event.id)
+        assert checkin.check_code(world.url, world.venue, event.id).status == "quota_full"

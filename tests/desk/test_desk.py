@@ -309,3 +309,21 @@ class TestKindsAndCategories:
         desk.post("/desk/uses", data=record_form(verdict))
         [use] = live_uses()
         assert use.category == "culture"
+
+
+class TestACommunityCard:
+    def test_the_desk_says_the_rule_and_records_the_clients(self, desk, world):
+        [card] = factories.stock(world.area, world.issuer)
+        factories.register(card, kind="community", organisation="Nuorisotalo", client_cap=6)
+        verdict = check(desk, factories.url_of(card))
+        assert status_on(verdict) == "valid"
+        assert (
+            "16" in verdict.text and 'name="clients"' in verdict.text and 'max="6"' in verdict.text
+        )
+        assert 'name="children" value="0"' in verdict.text  # no children: clients instead
+        recorded = desk.post("/desk/uses", data={**record_form(verdict), "clients": "5"})
+        assert recorded.status_code in (201, 302)
+        [use] = live_uses()
+        assert (use.clients, use.children) == (5, 0)
+        too_many = check(desk, factories.url_of(card))
+        assert status_on(too_many) == "already_used"

@@ -391,3 +391,42 @@ class TestHomeMunicipality:
         )
         assert response.status_code == 302
         assert fresh(world.card).municipality_code == "536"
+
+
+class TestCommunityCards:
+    def test_registered_with_the_organisation_and_nothing_about_a_person(self, issuer, world):
+        [card] = factories.stock(world.area, world.issuer)
+        form = {
+            "number": card.number,
+            "kind": "community",
+            "organisation": "Tampereen Setlementti",
+            "client_cap": "8",
+            "birth_year": "1975",  # typed before the kind changed, where scripts don't run
+            "postcode": "33100",
+            "children": "2",
+        }
+        response = issuer.post("/issuer/register", data=form)
+        assert response.status_code == 302
+        card = fresh(card)
+        assert (card.kind, card.organisation, card.client_cap) == (
+            "community",
+            "Tampereen Setlementti",
+            8,
+        )
+        assert (card.birth_year, card.postcode, card.children) == (None, None, 0)
+        page = issuer.get(f"/issuer/cards/{card.number}").text
+        assert "Tampereen Setlementti" in page and 'name="birth_year"' not in page
+
+    def test_a_community_card_needs_its_organisation(self, issuer, world):
+        [card] = factories.stock(world.area, world.issuer)
+        response = issuer.post(
+            "/issuer/register", data={"number": card.number, "kind": "community"}
+        )
+        assert response.status_code == 422 and 'id="organisation-error"' in response.text
+        assert fresh(card).status == "unregistered"
+
+    def test_a_personal_card_ignores_the_community_fields_shown_beside(self, issuer, world):
+        [card] = factories.stock(world.area, world.issuer)
+        form = registration(card.number, client_cap="10", organisation="")
+        assert issuer.post("/issuer/register", data=form).status_code == 302
+        assert (fresh(card).kind, fresh(card).client_cap) == ("personal", None)

@@ -47,16 +47,17 @@ ADDED = {"staff_session", "recovery_code", "municipality"}  # 0002, 0005, 0006
 # 0003: the audit trail's holder data is rewritten (which fields changed, not values).
 REWRITTEN = {**DROPPED, "audit_entry": {"before", "after"}}
 NEW_COLUMNS = {  # empty at first
-    "card": {"holder_data_removed_at", "municipality_code"},  # 0004, 0006
+    "card": {"holder_data_removed_at", "municipality_code", "organisation", "client_cap"},
     "site": {"municipality_code", "offers", "closed_at"},  # 0006, 0007, 0008
     "user": {"totp_secret", "totp_last_step"},  # 0005
 }
-# 0007: columns every old row gets a value in, by a rule: (table, column): the rule's
+# 0007, 0009: columns every old row gets a value in, by a rule: (table, column): the rule's
 # value in SQL, worked out from the row's other columns.
 DERIVED = {
     ("use", "kind"): (
         "CASE WHEN category = 'education' AND children = 0 THEN 'course_place' ELSE 'ticket' END"
     ),
+    ("use", "clients"): "0",
     ("site", "default_use"): (
         "CASE WHEN kind = 'venue' AND category = 'education' THEN 'course_place' END"
     ),

@@ -50,8 +50,11 @@ class TestNationalFigures:
             ["Uses by children", "3", "0", ""],
             ["Cards used", "3", "1", "200"],
             ["Uses by cards from another area", "1", "0", ""],
+            ["Uses by community cards", "0", "0", ""],
+            ["Clients under 16 on community cards' uses", "0", "0", ""],
             ["Cards registered", "3", "1", "200"],
             ["Cards activated", "2", "1", "100"],
+            ["Of them community cards", "0", "0", ""],
         ]
 
     def test_categories(self, as_staff):
@@ -322,3 +325,18 @@ def test_uses_by_event_date_count_advance_tickets_on_the_events_day(client, worl
     assert get_csv(client, "events", "start=2027-03-10&end=2027-03-10")[1:] == [
         ["Total", "", "", "0", "0", "0"]
     ]
+
+
+def test_community_cards_are_reported_apart(client, world):
+    """A youth worker's card: registered, then one visit with 6 clients under 16."""
+    [card] = factories.stock(world.area, world.issuer)
+    factories.register(card, kind="community", organisation="Nuorisotalo", client_cap=8)
+    checkin.record_use(factories.url_of(card), world.venue, nonce="group-visit", clients=6)
+    factories.staff(world)
+    factories.log_in(client, factories.Staff.national)
+    today = factories.today().isoformat()
+    rows = {row[0]: row[1] for row in get_csv(client, "summary", f"start={today}&end={today}")}
+    assert rows["Uses by community cards"] == "1"
+    assert rows["Clients under 16 on community cards' uses"] == "6"
+    assert rows["Uses by children"] == "0"  # clients are not children
+    assert (rows["Cards registered"], rows["Of them community cards"]) == ("2", "1")
