@@ -218,6 +218,9 @@ class Card(db.Model):
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"))
     gender: Mapped[str | None] = mapped_column(String(8))
     life_situation: Mapped[str | None] = mapped_column(String(12))
+    # Since when the card is blocked (None on cards blocked before this was kept: then
+    # it is taken as blocked on every day).
+    blocked_at: Mapped[datetime | None]
     # When the holder's data above was removed (on request, or by the retention rule).
     holder_data_removed_at: Mapped[datetime | None]
     generation: Mapped[int] = mapped_column(default=1)
@@ -235,6 +238,19 @@ class Card(db.Model):
     issuing_site: Mapped[Site] = relationship(foreign_keys=[issuing_site_id])
     municipality: Mapped[Municipality | None] = relationship()
     batch: Mapped[Batch | None] = relationship()
+    # Its periods of validity, oldest first (none kept for cards registered before they
+    # were: valid_from and valid_until then stand for the one period it had).
+    periods: Mapped[list["CardPeriod"]] = relationship(order_by="CardPeriod.id")
+
+
+class CardPeriod(db.Model):
+    """One period of a card's validity (its registration, then each renewal), so that a
+    late entry can judge the card as it was on the day of the visit."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("card.id"), index=True)
+    valid_from: Mapped[date]
+    valid_until: Mapped[date]
 
 
 class Event(db.Model):
@@ -332,6 +348,9 @@ class Use(db.Model):
     clients: Mapped[int] = mapped_column(default=0)  # a community card's group under 16
     assistant: Mapped[int] = mapped_column(default=0)
     typed: Mapped[bool] = mapped_column(default=False)  # number typed, no signature
+    # Entered afterwards with the visit's real date (``day``): the desk was offline or on
+    # paper. ``recorded_at`` is when it was entered.
+    late: Mapped[bool] = mapped_column(default=False)
     recorded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     recorded_by_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
     nonce: Mapped[str] = mapped_column(String(64), unique=True)

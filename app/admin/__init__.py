@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from .. import event_pages
+from .. import event_pages, late_entries
 from ..core import access, accounts, audit, cards, municipalities, numbers
 from ..core.clock import day_start_utc
 from ..core.exceptions import Forbidden, KaikuError, NotFound
@@ -360,6 +360,13 @@ def _event_or_404(event_id: int) -> Event:
         return access.event_for(current_user, event_id)
     except NotFound:
         abort(404)
+
+
+@bp.route("/late", methods=["GET", "POST"])
+@role_required("admin")
+def late():
+    """Uses noted on paper at any venue of the coordinator's area, with their real day."""
+    return late_entries.page()
 
 
 @bp.route("/areas/<code>", methods=["GET", "POST"])

@@ -50,6 +50,17 @@ def check_national_admin(user: User | None) -> None:
         raise Forbidden(_l("Only a national admin can change this."))
 
 
+def late_entry_venues(user: User) -> list[Site]:
+    """Where a user may enter late uses: a venue's users at their venue, a coordinator at
+    any open venue of the area (a national one: anywhere)."""
+    if user.role == "venue":
+        return [user.site]
+    if user.role != "admin":
+        return []
+    query = select(Site).where(Site.kind == "venue", Site.closed_at.is_(None), site_scope(user))
+    return list(db.session.scalars(query.order_by(Site.name)))
+
+
 def card_scope(user: User):
     if user.role == "admin":
         return true() if user.area_id is None else Card.home_area_id == user.area_id

@@ -579,6 +579,22 @@ def update_area(area: Area, name, actor: User | None = None) -> Area:
     return area
 
 
+def events_between(venues: list[Site], first, last) -> list[Event]:
+    """The venues' events from ``first`` to ``last`` (days), latest first: those a late
+    entry may be for."""
+    return list(
+        db.session.scalars(
+            select(Event)
+            .where(
+                Event.venue_id.in_([venue.id for venue in venues]),
+                Event.date >= first,
+                Event.date <= last,
+            )
+            .order_by(Event.date.desc(), Event.id)
+        )
+    )
+
+
 def events_from(venue: Site, day) -> list[Event]:
     """The venue's events on ``day`` and after, soonest first: a box office hands out
     free tickets days before a show (advance tickets)."""

@@ -12,7 +12,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import CARD_KINDS, GENDERS, LIFE_SITUATIONS, Area, Batch, Card, Site, Use, User
+from ..models import (
+    CARD_KINDS,
+    GENDERS,
+    LIFE_SITUATIONS,
+    Area,
+    Batch,
+    Card,
+    CardPeriod,
+    Site,
+    Use,
+    User,
+)
 from . import accounts, audit, checkin, municipalities, numbers
 from .clock import day_start_utc, local_today, utcnow
 from .exceptions import Conflict, InvalidInput, NotFound
@@ -170,6 +181,7 @@ def register_card(
     )
     card.registered_at = utcnow()
     card.first_card_id = card.id
+    card.periods.append(CardPeriod(valid_from=today, valid_until=card.valid_until))
     # Another validity than the rule's is an operator's correction (`cards register
     # --valid-days`, never on an issuer's screen): the trail says so.
     _audit(
@@ -313,7 +325,7 @@ def remove_holder_data(card: Card, actor: User | None = None) -> Card:
     before = snapshot(card)
     _clear_holder_data(card)
     if card.status == "active":
-        card.status = "blocked"
+        card.status, card.blocked_at = "blocked", utcnow()
     _audit(actor, "card.remove_data", card, before)
     db.session.commit()
     return card
@@ -372,7 +384,11 @@ def renew_card(card: Card, actor: User | None = None) -> Card:
             "number",
         )
     before = snapshot(card)
-    card.valid_until = last_day_of_year_from(max(today, card.valid_until + DAY))
+    if not card.periods:  # registered before periods were kept: the one it had first
+        card.periods.append(CardPeriod(valid_from=card.valid_from, valid_until=card.valid_until))
+    start = max(today, card.valid_until + DAY)  # a gap after expiry stays a gap
+    card.valid_until = last_day_of_year_from(start)
+    card.periods.append(CardPeriod(valid_from=start, valid_until=card.valid_until))
     _audit(actor, "card.renew", card, before)
     db.session.commit()
     return card
@@ -433,7 +449,7 @@ def block_card(card: Card, actor: User | None = None) -> Card:
             "number",
         )
     before = snapshot(card)
-    card.status = "blocked"
+    card.status, card.blocked_at = "blocked", utcnow()
     _audit(actor, "card.block", card, before)
     db.session.commit()
     return card
@@ -445,7 +461,7 @@ def unblock_card(card: Card, actor: User | None = None) -> Card:
     if card.status != "blocked" or card.holder_data_removed_at:
         raise Conflict(_l("Only a card blocked by mistake can be unblocked."), "number")
     before = snapshot(card)
-    card.status = "active"
+    card.status, card.blocked_at = "active", None
     _audit(actor, "card.unblock", card, before)
     db.session.commit()
     return card
@@ -466,6 +482,10 @@ def replace_card(card: Card, replacement: Card, actor: User | None = None) -> Ca
     replacement.status = "active"
     replacement.registered_at = utcnow()
     replacement.first_card_id = card.first_card_id
+    for period in card.periods or [card]:
+        replacement.periods.append(
+            CardPeriod(valid_from=period.valid_from, valid_until=period.valid_until)
+        )
     card.status = "replaced"
     card.replaced_by_id = replacement.id
     new_number, old_number = numbers.display(replacement.number), numbers.display(card.number)

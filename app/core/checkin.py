@@ -8,7 +8,7 @@ same question again under a lock and writes the use.
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
@@ -20,11 +20,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import CATEGORIES, USE_KINDS, ApiKey, Card, Event, Site, Use, User
-from . import numbers, tallies
+from . import audit, numbers, tallies
 from .clock import local_day, local_today, utcnow
 from .exceptions import CardNotUsable, Conflict, InvalidInput, KaikuError, NotFound
 from .tokens import BadToken, read_token
-from .validation import check_choice, check_flag, check_int, check_nonce
+from .validation import check_choice, check_date, check_flag, check_int, check_nonce
 
 STATUSES = (
     "valid",
@@ -38,6 +38,7 @@ STATUSES = (
     "quota_full",
 )
 UNDO_WINDOW = timedelta(minutes=15)
+LATE_ENTRY_DAYS = 31  # how far back a use noted on paper may be entered
 _TOKEN = re.compile(r"[0-9A-Za-z]{9}-\d+\.")  # "<number>-<generation>." starts a signed token
 MAX_CODE_LENGTH = 500
 
@@ -183,16 +184,39 @@ def card_state(card: Card) -> str:
     return "valid"
 
 
+def card_state_on(card: Card, day) -> str:
+    """The card's standing as it was on a past ``day`` (a late entry): registered by
+    then, not yet blocked or replaced, and within one of its periods of validity."""
+    if card.registered_at is None or local_day(card.registered_at) > day:
+        return "unregistered"
+    if card.status == "replaced":
+        replacement = db.session.get(Card, card.replaced_by_id)
+        if local_day(replacement.registered_at) <= day:
+            return "replaced"
+    if card.status == "blocked" and (card.blocked_at is None or local_day(card.blocked_at) <= day):
+        return "blocked"
+    periods = card.periods or [card]
+    if any(period.valid_from <= day <= period.valid_until for period in periods):
+        return "valid"
+    return "not_yet_valid" if day < periods[0].valid_from else "expired"
+
+
 def judge(
-    card: Card, venue: Site, event: Event | None, typed: bool = False, kind: str = "ticket"
+    card: Card,
+    venue: Site,
+    event: Event | None,
+    typed: bool = False,
+    kind: str = "ticket",
+    on=None,
 ) -> Verdict:
-    """The registry's answer for this card at this venue (and event) today, for a use of
-    this kind: a course place is the holder's alone, tickets and passes bring the children."""
-    today = local_today()
-    state = card_state(card)
+    """The registry's answer for this card at this venue (and event) today, or ``on`` a
+    past day, for a use of this kind: a course place is the holder's alone, tickets and
+    passes bring the children."""
+    day = on or local_today()
+    state = card_state(card) if on is None else card_state_on(card, on)
     if state != "valid":
         return Verdict(state, card, typed, event=event, kind=kind)
-    last_use = _active_use(card, venue, event, today)
+    last_use = _active_use(card, venue, event, day)
     if last_use is not None:
         return Verdict("already_used", card, typed, event=event, last_use=last_use, kind=kind)
     quota_left = _quota_left(event)
@@ -242,9 +266,9 @@ def _quota_left(event: Event | None) -> int | None:
     return event.quota - given
 
 
-def find_event(venue: Site, event_id, lock: bool = False) -> Event | None:
-    """An event of this venue today or to come (an advance ticket), or None for "no
-    event"."""
+def find_event(venue: Site, event_id, lock: bool = False, on=None) -> Event | None:
+    """An event of this venue today or to come (an advance ticket), or on the day ``on``
+    (a late entry), or None for "no event"."""
     if event_id is None or event_id == "":
         return None
     event_id = check_int("event", event_id, 1, 2**31 - 1)
@@ -254,19 +278,39 @@ def find_event(venue: Site, event_id, lock: bool = False) -> Event | None:
     event = db.session.scalar(query)
     if event is None or event.venue_id != venue.id:
         raise NotFound(_l("No such event at this venue."), "event")
+    if on is not None:
+        if event.date != on:
+            raise InvalidInput(_l("This event was not held on that day."), "event")
+        return event
     if event.date < local_today():
         raise InvalidInput(_l("This event is over. Choose today's or a coming event."), "event")
     return event
 
 
-def check_code(code, venue: Site, event_id=None, kind=None) -> Verdict:
-    """Validate a scanned or typed code at a venue. Reads only."""
-    event = find_event(venue, event_id)
+def check_code(code, venue: Site, event_id=None, kind=None, on=None) -> Verdict:
+    """Validate a scanned or typed code at a venue (today, or ``on`` a past day). Reads
+    only."""
+    event = find_event(venue, event_id, on=on)
     kind = use_kind(venue, kind)
     card, typed, problem = identify(code)
     if problem:
         return Verdict("invalid", typed=typed, reason=problem, event=event, kind=kind)
-    return judge(card, venue, event, typed, kind)
+    return judge(card, venue, event, typed, kind, on)
+
+
+def check_late_day(value) -> date:
+    """A late entry's day: today or up to LATE_ENTRY_DAYS back, never in the future."""
+    day = check_date("date", value)
+    today = local_today()
+    if not today - timedelta(days=LATE_ENTRY_DAYS) <= day <= today:
+        raise InvalidInput(
+            _l(
+                "A late entry is for a day in the last %(days)d days, not in the future.",
+                days=LATE_ENTRY_DAYS,
+            ),
+            "date",
+        )
+    return day
 
 
 def record_use(
@@ -280,17 +324,22 @@ def record_use(
     event_id=None,
     category=None,
     kind=None,
+    on=None,
     user: User | None = None,
     api_key: ApiKey | None = None,
 ) -> tuple[Use, bool]:
     """Record one use; (use, created). A retry with the same nonce returns the
-    first use and records nothing new. Raises CardNotUsable unless ``valid``."""
+    first use and records nothing new. Raises CardNotUsable unless ``valid``.
+
+    ``on``: a late entry, for a visit on that past day (the desk was offline or on
+    paper): the card is judged as it was then, and the use is marked late and audited."""
     nonce = check_nonce(nonce)
     children = check_int("children", children, 0, 9)
     clients = check_int("clients", clients, 0, 30)
     assistant = check_flag("assistant", assistant)
     category = check_choice("category", category or venue.category, CATEGORIES)
     kind = use_kind(venue, kind)
+    on = check_late_day(on) if on not in (None, "") else None
     request = dict(
         code=code,
         children=children,
@@ -298,18 +347,19 @@ def record_use(
         assistant=assistant,
         event_id=event_id,
         kind=kind,
+        on=on,
     )
     # A retry (same nonce) is answered from the use it recorded wherever this one can't be
     # recorded, which is every time: the card was used, or the nonce is taken. Not asked
     # up front, where all but a few requests would pay a query for it.
     _start_writing()
-    event = find_event(venue, event_id, lock=True)
+    event = find_event(venue, event_id, lock=True, on=on)
     card, typed, problem = identify(code, lock=True)  # racing desks queue here
     if problem:
         verdict = Verdict("invalid", typed=typed, reason=problem, event=event, kind=kind)
     else:
         _lock_first_card(card)
-        verdict = judge(card, venue, event, typed, kind)
+        verdict = judge(card, venue, event, typed, kind, on)
     refusal = _refusal(verdict, children, clients)
     if refusal is not None:
         earlier = _replay(nonce, venue, request)  # a retry, or a twin that won while we waited
@@ -327,7 +377,8 @@ def record_use(
         category=category,
         kind=kind,
         recorded_at=now,
-        day=local_day(now),
+        day=on or local_day(now),
+        late=on is not None,
         adults=1,
         children=children,
         clients=clients,
@@ -341,6 +392,8 @@ def record_use(
     try:
         use = _insert_use(row, card=card, venue=venue, event=event)
         tallies.count_use(use, +1)
+        if on is not None:
+            _audit_late_entry(use, user)
         _commit_as_is()
     except IntegrityError:
         # Another desk won the race (or the same nonce arrived twice at once).
@@ -348,7 +401,7 @@ def record_use(
         earlier = _replay(nonce, venue, request)
         if earlier is not None:
             return earlier, False
-        verdict = check_code(code, venue, event.id if event else None, kind)
+        verdict = check_code(code, venue, event.id if event else None, kind, on)
         if verdict.status != "valid":
             raise CardNotUsable(verdict) from None
         raise
@@ -392,6 +445,26 @@ def _refusal(verdict: Verdict, children: int, clients: int) -> KaikuError | None
             field,
         )
     return None
+
+
+def _audit_late_entry(use: Use, user: User | None) -> None:
+    """A use entered afterwards is in the trail: who entered which visit, for which day."""
+    audit.log(
+        user,
+        "use.late",
+        f"card {numbers.display(use.card.number)}",
+        after={
+            "use": use.id,
+            "day": use.day.isoformat(),
+            "venue": use.venue.slug,
+            "kind": use.kind,
+            "children": use.children,
+            "clients": use.clients,
+            "assistant": use.assistant,
+        },
+        area_id=use.venue.area_id,
+        site_id=use.venue_id,
+    )
 
 
 def _insert_use(row: dict, **loaded) -> Use:
@@ -459,6 +532,7 @@ def _replay(nonce: str, venue: Site, request: dict) -> Use | None:
         and use.assistant == int(request["assistant"])
         and str(use.event_id or "") == str(request["event_id"] or "")
         and use.kind == request["kind"]
+        and (request["on"] is None or use.day == request["on"])
     )
     if not same:
         raise Conflict(_l("This nonce was already used for another request."), "nonce")

@@ -374,6 +374,13 @@ def community(viewer: Viewer, period: Period) -> Community:
     return Community(registered, uses, clients)
 
 
+def late_entries(viewer: Viewer, period: Period) -> int:
+    """Uses of the period entered afterwards (noted on paper, or the desk was offline)."""
+    return db.session.scalar(
+        select(func.count()).where(Use.late.is_(True), *counted(period), use_scope(viewer))
+    )
+
+
 @dataclass
 class Year:
     """One row of the programme's yearly national table."""

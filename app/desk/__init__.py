@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import event_pages
+from .. import event_pages, late_entries
 from ..core import access, accounts, checkin
 from ..core.accounts import events_from
 from ..core.clock import local_today
@@ -181,6 +181,13 @@ def undo(use_id: int):
         return render_template("desk/_uses.html", uses=_device_uses(), notice=message)
     flash(message, category)
     return redirect(url_for("desk.index"))
+
+
+@bp.route("/late", methods=["GET", "POST"])
+@role_required("venue")
+def late():
+    """Uses noted on paper, entered with their real day."""
+    return late_entries.page()
 
 
 @bp.route("/events", methods=["GET", "POST"])

@@ -37,6 +37,8 @@ FETCHES = {
     "reached": (stats.cards_per_venue, False),
     "events": (stats.by_event_date, False),
     "community": (stats.community, False),
+    "late": (stats.late_entries, False),
+    "earlier_late": (stats.late_entries, True),
     "earlier_community": (stats.community, True),
     "registrations": (stats.registrations, False),
     "earlier_registrations": (stats.registrations, True),
@@ -69,6 +71,7 @@ class Figures:
         self.earlier_frequency = fetched.get("earlier_frequency", {})
         self.reached = fetched.get("reached", {})
         self.events = fetched.get("events", [])
+        self.late = fetched.get("late", 0), fetched.get("earlier_late", 0)
         self.community = fetched.get("community", stats.Community())
         self.earlier_community = fetched.get("earlier_community", stats.Community())
         self.registrations = fetched.get("registrations", [])
@@ -95,6 +98,7 @@ def summary(figures: Figures) -> Table:
     rows += [
         [_l("Uses by community cards"), *(c.uses for c in community)],
         [_l("Clients under 16 on community cards' uses"), *(c.clients for c in community)],
+        [_l("Uses entered late"), *figures.late],
     ]
     if figures.user.role != "venue":
         registered = figures.registrations, figures.earlier_registrations
@@ -432,7 +436,8 @@ BUILDERS = {  # each table, and the figures it is made of
     "summary": (
         summary,
         {"places", "earlier_places", "frequency", "earlier_frequency"}
-        | {"registrations", "earlier_registrations", "community", "earlier_community"},
+        | {"registrations", "earlier_registrations", "community", "earlier_community"}
+        | {"late", "earlier_late"},
     ),
     "months": (months, {"months", "earlier_months"}),
     "categories": (categories, {"places", "earlier_places"}),

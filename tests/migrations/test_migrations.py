@@ -43,11 +43,17 @@ def load_release_88b0852(url: str) -> None:
 # What later revisions dropped on purpose, and the tables they added (empty at first):
 # everything else of a release's registry is kept, row by row and value by value.
 DROPPED = {"user": {"session_stamp"}}  # 0002: sessions are kept on the server instead
-ADDED = {"staff_session", "recovery_code", "municipality"}  # 0002, 0005, 0006
+ADDED = {"staff_session", "recovery_code", "municipality", "card_period"}  # 0002-0010
 # 0003: the audit trail's holder data is rewritten (which fields changed, not values).
 REWRITTEN = {**DROPPED, "audit_entry": {"before", "after"}}
 NEW_COLUMNS = {  # empty at first
-    "card": {"holder_data_removed_at", "municipality_code", "organisation", "client_cap"},
+    "card": {
+        "holder_data_removed_at",
+        "municipality_code",
+        "organisation",
+        "client_cap",
+        "blocked_at",
+    },
     "site": {"municipality_code", "offers", "closed_at"},  # 0006, 0007, 0008
     "user": {"totp_secret", "totp_last_step"},  # 0005
 }
@@ -58,6 +64,7 @@ DERIVED = {
         "CASE WHEN category = 'education' AND children = 0 THEN 'course_place' ELSE 'ticket' END"
     ),
     ("use", "clients"): "0",
+    ("use", "late"): "false",
     ("site", "default_use"): (
         "CASE WHEN kind = 'venue' AND category = 'education' THEN 'course_place' END"
     ),

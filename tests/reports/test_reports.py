@@ -52,6 +52,7 @@ class TestNationalFigures:
             ["Uses by cards from another area", "1", "0", ""],
             ["Uses by community cards", "0", "0", ""],
             ["Clients under 16 on community cards' uses", "0", "0", ""],
+            ["Uses entered late", "0", "0", ""],
             ["Cards registered", "3", "1", "200"],
             ["Cards activated", "2", "1", "100"],
             ["Of them community cards", "0", "0", ""],
