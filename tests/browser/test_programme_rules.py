@@ -3,6 +3,8 @@ children) and counts a community card's clients; the issuer picks the holder's h
 municipality (the site's own chosen for them) and registers a community card without a
 person's data."""
 
+from datetime import timedelta
+
 from app.core import accounts, numbers
 from app.extensions import db
 from app.models import Card, Use
@@ -96,4 +98,25 @@ def test_the_issuer_registers_a_community_card_with_only_its_fields(live, launch
         10,
         None,
     )
+    settle()
+
+
+def test_a_late_entry_on_a_phone(live, launch, world, monkeypatch):
+    factories.travel(monkeypatch, f"{factories.today() - timedelta(days=5)} 10:00")
+    card = factories.active_card(world.area, world.issuer)
+    factories.travel(monkeypatch, None)
+    number = numbers.display(card.number)
+    yesterday = factories.today() - timedelta(days=1)
+    settle()
+    page = desk_page(launch(), live, "fi")
+    page.click("a[href='/desk/late']")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.fill("#date", yesterday.isoformat())
+    page.fill("#code", number)
+    page.click("main form.stack button[type=submit]")
+    page.wait_for_selector(".flash-success")
+    assert number in page.inner_text(".flash-success")
+    settle()
+    use = db.session.query(Use).one()
+    assert (use.late, use.day) == (True, yesterday)
     settle()
