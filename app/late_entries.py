@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -12,6 +13,19 @@ from .core import access, accounts, checkin, numbers
 from .core.clock import local_today
 from .core.exceptions import CardNotUsable, KaikuError, NotFound
 from .web import form_errors
+
+# Why a visit on a past day can't be entered: said to staff, about that day.
+REFUSED_ON = {
+    "unregistered": lambda day: _("The card was not registered yet on %(day)s.", day=day),
+    "blocked": lambda day: _("The card was blocked on %(day)s.", day=day),
+    "replaced": lambda day: _("By %(day)s the card had been replaced by a new one.", day=day),
+    "not_yet_valid": lambda day: _("The card was not valid yet on %(day)s.", day=day),
+    "expired": lambda day: _("The card was not valid on %(day)s: it had expired.", day=day),
+    "already_used": lambda day: _(
+        "A use of this card here on %(day)s is recorded already.", day=day
+    ),
+    "quota_full": lambda day: _("The free tickets of that day's event had run out."),
+}
 
 
 def page():
@@ -24,7 +38,7 @@ def page():
         try:
             use = _record(venues, form)
         except CardNotUsable as refusal:
-            errors = {"code": refusal.verdict.message()}
+            errors = {"code": _refused_on(refusal.verdict, form.get("date"))}
         except KaikuError as error:
             errors = form_errors(error)
         else:
@@ -75,3 +89,10 @@ def _venue(venues, slug):
         if venue.slug == slug:
             return venue
     raise NotFound(_l("Choose a venue."), "venue")
+
+
+def _refused_on(verdict, day: str) -> str:
+    """A refusal about the visit's day (a number that can't be read: as at the desk)."""
+    if verdict.status not in REFUSED_ON:
+        return verdict.message()
+    return REFUSED_ON[verdict.status](format_date(checkin.check_late_day(day)))

@@ -96,7 +96,7 @@ def summary(figures: Figures) -> Table:
     ]
     community = figures.community, figures.earlier_community
     rows += [
-        [_l("Uses by community cards"), *(c.uses for c in community)],
+        [_l("Of the uses by adults, by community cards"), *(c.uses for c in community)],
         [_l("Clients under 16 on community cards' uses"), *(c.clients for c in community)],
         [_l("Uses entered late"), *figures.late],
     ]
@@ -104,8 +104,8 @@ def summary(figures: Figures) -> Table:
         registered = figures.registrations, figures.earlier_registrations
         rows += [
             [_l("Cards registered"), *(sum(r.registered for r in regs) for regs in registered)],
+            [_l("Community cards registered"), *(c.registered for c in community)],
             [_l("Cards activated"), *(sum(r.activated for r in regs) for regs in registered)],
-            [_l("Of them community cards"), *(c.registered for c in community)],
         ]
     return Table(
         "summary",

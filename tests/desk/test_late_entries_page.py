@@ -52,6 +52,7 @@ def test_a_refusal_says_why_and_records_nothing(client, world, registered_earlie
     day = factories.today() - timedelta(days=20)  # before the card was registered
     response = client.post("/desk/late", data=entry(registered_earlier, day))
     assert response.status_code == 422 and 'id="code-error"' in response.text
+    assert "Korttia ei ollut vielä rekisteröity" in response.text  # about that day, for staff
     blank_day = client.post("/desk/late", data={**entry(registered_earlier, day), "date": ""})
     assert blank_day.status_code == 422 and 'id="date-error"' in blank_day.text
     assert uses() == []

@@ -50,12 +50,12 @@ class TestNationalFigures:
             ["Uses by children", "3", "0", ""],
             ["Cards used", "3", "1", "200"],
             ["Uses by cards from another area", "1", "0", ""],
-            ["Uses by community cards", "0", "0", ""],
+            ["Of the uses by adults, by community cards", "0", "0", ""],
             ["Clients under 16 on community cards' uses", "0", "0", ""],
             ["Uses entered late", "0", "0", ""],
             ["Cards registered", "3", "1", "200"],
+            ["Community cards registered", "0", "0", ""],
             ["Cards activated", "2", "1", "100"],
-            ["Of them community cards", "0", "0", ""],
         ]
 
     def test_categories(self, as_staff):
@@ -337,7 +337,7 @@ def test_community_cards_are_reported_apart(client, world):
     factories.log_in(client, factories.Staff.national)
     today = factories.today().isoformat()
     rows = {row[0]: row[1] for row in get_csv(client, "summary", f"start={today}&end={today}")}
-    assert rows["Uses by community cards"] == "1"
+    assert rows["Of the uses by adults, by community cards"] == "1"
     assert rows["Clients under 16 on community cards' uses"] == "6"
     assert rows["Uses by children"] == "0"  # clients are not children
-    assert (rows["Cards registered"], rows["Of them community cards"]) == ("2", "1")
+    assert (rows["Cards registered"], rows["Community cards registered"]) == ("2", "1")
