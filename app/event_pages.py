@@ -5,7 +5,7 @@ from flask import flash, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .core import accounts
+from .core import accounts, checkin
 from .core.exceptions import KaikuError
 from .models import Event
 from .web import gather
@@ -25,7 +25,13 @@ def edit(event: Event, back: str, delete_action: str):
             flash(_l("Event %(name)s saved.", name=event.name), "success")
             return redirect(back)
     return render_template(
-        "event.html", event=event, form=form, errors=errors, back=back, delete_action=delete_action
+        "event.html",
+        event=event,
+        form=form,
+        errors=errors,
+        back=back,
+        delete_action=delete_action,
+        tickets_given=checkin.tickets_given,
     ), (422 if errors else 200)
 
 

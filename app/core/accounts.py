@@ -9,13 +9,13 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import attempts, db
 from ..models import CATEGORIES, ROLES, SITE_KINDS, USE_KINDS, ApiKey, Area, Event, Site, Use, User
-from . import access, audit, municipalities, sessions
+from . import access, audit, checkin, municipalities, sessions
 from .clock import utcnow
 from .exceptions import Conflict, InvalidInput, NotFound, TooManyAttempts
 from .validation import (
@@ -517,11 +517,7 @@ def update_event(event: Event, name, *, date, quota=None, actor: User | None = N
             None if quota is None or quota == "" else check_int("quota", quota, 0, 100_000)
         ),
     )
-    given = db.session.scalar(
-        select(func.coalesce(func.sum(Use.adults + Use.children + Use.clients), 0)).where(
-            Use.event_id == event.id, Use.voided_at.is_(None)
-        )
-    )
+    given = checkin.tickets_given(event)
     if values["quota"] is not None and values["quota"] < given:
         raise InvalidInput(
             _l("%(n)d free tickets have been given already: the quota can't be less.", n=given),

@@ -255,15 +255,20 @@ def _active_use(card: Card, venue: Site, event: Event | None, today) -> Use | No
 
 
 def _quota_left(event: Event | None) -> int | None:
-    """Free tickets left for the event; an assistant is always free and not counted."""
+    """Free tickets left for the event."""
     if event is None or event.quota is None:
         return None
-    given = db.session.scalar(
+    return event.quota - tickets_given(event)
+
+
+def tickets_given(event: Event) -> int:
+    """The free tickets given for an event so far; an assistant is always free and not
+    counted."""
+    return db.session.scalar(
         select(func.coalesce(func.sum(Use.adults + Use.children + Use.clients), 0)).where(
             Use.event_id == event.id, Use.voided_at.is_(None)
         )
     )
-    return event.quota - given
 
 
 def find_event(venue: Site, event_id, lock: bool = False, on=None) -> Event | None:

@@ -282,15 +282,27 @@
     }
   });
 
-  /* Steppers: large − and + around a number field. */
+  /* Steppers: large − and + around a number field; a button at its end looks and is
+     announced as unavailable (aria-disabled keeps it focusable). */
   function enhanceSteppers(root) {
+    const showEnds = (input) => {
+      const value = Number(input.value || 0);
+      root.querySelectorAll(`[aria-controls="${input.id}"]`).forEach((button) => {
+        const up = Number(button.dataset.step) > 0;
+        const atEnd = up ? value >= Number(input.max) : value <= Number(input.min);
+        button.setAttribute("aria-disabled", String(atEnd));
+      });
+    };
     root.querySelectorAll("[data-step]").forEach((button) => {
+      const input = document.getElementById(button.getAttribute("aria-controls"));
       button.hidden = false;
       button.addEventListener("click", () => {
-        const input = document.getElementById(button.getAttribute("aria-controls"));
         const next = Number(input.value || 0) + Number(button.dataset.step);
         input.value = Math.min(Number(input.max), Math.max(Number(input.min), next));
+        showEnds(input);
       });
+      input.addEventListener("input", () => showEnds(input));
+      showEnds(input);
     });
   }
   enhanceSteppers(result);
