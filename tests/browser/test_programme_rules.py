@@ -63,7 +63,7 @@ def test_a_community_cards_clients_are_counted_at_the_desk(live, launch, world):
     page = desk_page(launch(), live, "fi")
     enter_code(page, url)
     page.wait_for_selector('[data-result] [data-status="valid"]')
-    assert "16" in page.inner_text("[data-result] .note")
+    assert "16" in page.inner_text("[data-result] .tickets")
     more = page.locator('[data-result] [aria-controls="clients"][data-step="1"]')
     for _ in range(7):  # two more than the cap: the field stops at 5
         more.click()
