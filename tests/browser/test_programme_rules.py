@@ -65,9 +65,10 @@ def test_a_community_cards_clients_are_counted_at_the_desk(live, launch, world):
     page.wait_for_selector('[data-result] [data-status="valid"]')
     assert "16" in page.inner_text("[data-result] .tickets")
     more = page.locator('[data-result] [aria-controls="clients"][data-step="1"]')
-    for _ in range(7):  # two more than the cap: the field stops at 5
+    for _ in range(5):
         more.click()
     assert page.input_value("#clients") == "5"
+    assert more.get_attribute("aria-disabled") == "true"  # the cap: no more
     page.click("[data-record-button]")
     page.wait_for_selector('[data-result] [data-status="recorded"]')
     settle()
