@@ -346,6 +346,12 @@ def quota_used_up(world):
     return factories.url_of(factories.active_card(world.area, world.issuer))
 
 
+def register(cli, card, *options):
+    """`cards register` for a holder born in 1980, postcode 33100, no children."""
+    args = ("--birth-year", "1980", "--postcode", "33100", "--children", "0", *options)
+    return cli("cards", "register", card.number, *args)
+
+
 class TestMunicipalities:
     @pytest.fixture
     def setup(self, setup):
@@ -373,53 +379,19 @@ class TestMunicipalities:
         )
         assert made.exit_code == 0 and "municipality 536" in made.output
         [card] = factories.stock(accounts.find_area("PIR"), accounts.find_site("issuer"))
-        result = cli(
-            "cards",
-            "register",
-            card.number,
-            "--birth-year",
-            "1980",
-            "--postcode",
-            "33100",
-            "--children",
-            "0",
-            "--municipality",
-            "837",
-        )
+        result = register(cli, card, "--municipality", "837")
         assert result.exit_code == 0 and "home municipality 837" in result.output
         assert cards.find_card(card.number).municipality_code == "837"
 
     def test_a_municipality_outside_the_networks_is_refused(self, setup, cli):
         [card] = factories.stock(accounts.find_area("PIR"), accounts.find_site("issuer"))
-        result = cli(
-            "cards",
-            "register",
-            card.number,
-            "--birth-year",
-            "1980",
-            "--postcode",
-            "33100",
-            "--children",
-            "0",
-            "--municipality",
-            "091",
-        )
+        result = register(cli, card, "--municipality", "091")
         assert result.exit_code == 1 and "Kaikukortti-verkosto" in result.output
         assert cards.find_card(card.number).status == "unregistered"
 
     def test_without_one_the_pinned_commands_work_as_before(self, setup, cli):
         [card] = factories.stock(accounts.find_area("PIR"), accounts.find_site("issuer"))
-        result = cli(
-            "cards",
-            "register",
-            card.number,
-            "--birth-year",
-            "1980",
-            "--postcode",
-            "33100",
-            "--children",
-            "0",
-        )
+        result = register(cli, card)
         assert result.exit_code == 0
         assert cards.find_card(card.number).municipality_code is None
 

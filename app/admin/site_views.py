@@ -22,11 +22,7 @@ def sites():
             form.get("name"),
             area_code=form.get("area"),
             kind=form.get("kind"),
-            category=form.get("category") or None,
-            contact=form.get("contact") or None,
-            municipality=form.get("municipality"),
-            offers=form.getlist("offers"),
-            default_use=form.get("default_use"),
+            **_details(form),
             actor=current_user,
         )
         return _l("Site %(name)s added.", name=site.name)
@@ -45,6 +41,17 @@ def sites():
     )
 
 
+def _details(form) -> dict:
+    """What adding and changing a site both read from its form (admin/_site_fields.html)."""
+    return {
+        "category": form.get("category") or None,
+        "contact": form.get("contact") or None,
+        "municipality": form.get("municipality"),
+        "offers": form.getlist("offers"),
+        "default_use": form.get("default_use"),
+    }
+
+
 @bp.route("/sites/<slug>", methods=["GET", "POST"])
 @role_required("admin")
 def site(slug: str):
@@ -54,16 +61,7 @@ def site(slug: str):
     if request.method == "POST":
         form = request.form
         try:
-            accounts.update_site(
-                site,
-                form.get("name"),
-                category=form.get("category") or None,
-                contact=form.get("contact") or None,
-                municipality=form.get("municipality"),
-                offers=form.getlist("offers"),
-                default_use=form.get("default_use"),
-                actor=current_user,
-            )
+            accounts.update_site(site, form.get("name"), **_details(form), actor=current_user)
         except KaikuError as error:
             db.session.rollback()
             errors = form_errors(error)
