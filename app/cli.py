@@ -18,7 +18,6 @@ from .core import (
     cards,
     checkin,
     municipalities,
-    numbers,
     second_factor,
     tallies,
 )
@@ -196,10 +195,7 @@ def issue_cards(area_code, site_slug, count, as_json, pdf_file, layout):
         with open(pdf_file, "wb") as pdf:
             pdf.write(cards_pdf(issued, layout))
         click.echo(f"Wrote {len(issued)} cards ({layout}) to {pdf_file}", err=as_json)
-    rows = [
-        {"number": numbers.display(c.number), "url": card_url(c.number, c.generation)}
-        for c in issued
-    ]
+    rows = [{"number": c.display_number, "url": card_url(c.number, c.generation)} for c in issued]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
@@ -246,7 +242,7 @@ def register_card(
         municipality=municipality,
     )
     home = f", home municipality {card.municipality_code}" if card.municipality_code else ""
-    click.echo(f"Registered {numbers.display(card.number)}, valid until {card.valid_until}{home}")
+    click.echo(f"Registered {card.display_number}, valid until {card.valid_until}{home}")
 
 
 @cards_cli.command("fill-municipalities")
@@ -325,7 +321,7 @@ def list_municipalities():
 @click.argument("number")
 def block_card(number):
     card = _run(lambda: cards.block_card(cards.find_card(number)))
-    click.echo(f"Blocked {numbers.display(card.number)}")
+    click.echo(f"Blocked {card.display_number}")
 
 
 @cards_cli.command("unblock")
@@ -333,7 +329,7 @@ def block_card(number):
 def unblock_card(number):
     """A card blocked by mistake works again (not one replaced or with its data removed)."""
     card = _run(lambda: cards.unblock_card(cards.find_card(number)))
-    click.echo(f"Unblocked {numbers.display(card.number)}")
+    click.echo(f"Unblocked {card.display_number}")
 
 
 @cards_cli.command("new-code")
@@ -341,9 +337,7 @@ def unblock_card(number):
 def new_code(number):
     """Retire the card's QR code and print the new one."""
     card = _run(lambda: cards.new_code(cards.find_card(number)))
-    click.echo(
-        f"New code for {numbers.display(card.number)}: {card_url(card.number, card.generation)}"
-    )
+    click.echo(f"New code for {card.display_number}: {card_url(card.number, card.generation)}")
 
 
 @cards_cli.command("show")
@@ -354,7 +348,7 @@ def show_card(number):
         select(func.count()).select_from(Use).where(Use.card_id == card.id, Use.voided_at.is_(None))
     )
     fields = {
-        "number": numbers.display(card.number),
+        "number": card.display_number,
         "status": card.status,
         "kind": card.kind,
         "home area": card.home_area.code,

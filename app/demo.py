@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from .core import accounts, cards, municipalities, numbers
+from .core import accounts, cards, municipalities
 from .core.clock import local_today
 from .core.tokens import card_url
 from .demo_history import AREAS, NETWORKS_SINCE, seed_history
@@ -101,7 +101,7 @@ def seed_demo() -> list[str]:
     ]
     for card in stock:
         lines.append(
-            f"  {numbers.display(card.number)}  {states[card.number]:20} "
+            f"  {card.display_number}  {states[card.number]:20} "
             f"{card_url(card.number, card.generation)}"
         )
     return [*lines, *history]

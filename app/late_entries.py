@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .core import access, accounts, checkin, numbers
+from .core import access, accounts, checkin
 from .core.clock import local_today
 from .core.exceptions import CardNotUsable, KaikuError, NotFound
 from .web import form_errors
@@ -45,7 +45,7 @@ def page():
             flash(
                 _l(
                     "Late entry recorded: card %(number)s, %(day)s at %(venue)s.",
-                    number=numbers.display(use.card.number),
+                    number=use.card.display_number,
                     day=format_date(use.day),
                     venue=use.venue.name,
                 ),

@@ -6,6 +6,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .core import numbers
 from .core.clock import utcnow
 from .extensions import db
 
@@ -200,7 +201,12 @@ class Card(db.Model):
         ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(9), unique=True)
+    # Kaiku's own number (numbers.py), or an imported card's ID from the old registry
+    # as it is matched: upper case, without spaces and dashes (see core/legacy.py).
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    # An imported card's ID as the old registry wrote it (shown to staff, who compare it
+    # with the card); None on Kaiku's own cards.
+    legacy_id: Mapped[str | None] = mapped_column(String(40))
     home_area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
     issuing_site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
     status: Mapped[str] = mapped_column(String(12), default="unregistered")
@@ -233,6 +239,9 @@ class Card(db.Model):
     # On a holder's first card: when the holder first used any of their cards (uses
     # not undone), so that "activated" is read without looking through the uses.
     first_used_at: Mapped[datetime | None]
+    # An imported card's status, last day and children as its last import set them
+    # ("active|2026-05-31|2"): a newer export changes the card only if Kaiku hasn't since.
+    imported_as: Mapped[str | None] = mapped_column(String(40))
 
     home_area: Mapped[Area] = relationship(foreign_keys=[home_area_id])
     issuing_site: Mapped[Site] = relationship(foreign_keys=[issuing_site_id])
@@ -241,6 +250,12 @@ class Card(db.Model):
     # Its periods of validity, oldest first (none kept for cards registered before they
     # were: valid_from and valid_until then stand for the one period it had).
     periods: Mapped[list["CardPeriod"]] = relationship(order_by="CardPeriod.id")
+
+    @property
+    def display_number(self) -> str:
+        """The number as staff read it off the card: Kaiku's in groups of three, an
+        imported card's ID as the old registry wrote it."""
+        return self.legacy_id or numbers.display(self.number)
 
 
 class CardPeriod(db.Model):
@@ -360,6 +375,17 @@ class Use(db.Model):
     venue: Mapped[Site] = relationship(foreign_keys=[venue_id])
     event: Mapped[Event | None] = relationship()
     recorded_by_user: Mapped[User | None] = relationship()
+
+
+class ImportMapping(db.Model):
+    """How another registry's export names Kaiku's import columns and card statuses,
+    saved by a national admin to use again with its next export (core/imports.py)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    columns: Mapped[str] = mapped_column(Text)  # JSON: {Kaiku's column: the file's}
+    statuses: Mapped[str] = mapped_column(Text)  # JSON: {the file's word: Kaiku's status}
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditEntry(db.Model):

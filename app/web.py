@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from . import labels
-from .core import access, municipalities, numbers, sessions
+from .core import access, municipalities, sessions
 from .core.exceptions import Conflict, Forbidden, InvalidInput, KaikuError, NotFound
 from .core.qr import qr_svg
 from .core.validation import latest_birth_year
@@ -223,7 +223,6 @@ def init_web(app):
         (row.code, municipalities.name(row)) for row in rows
     ]
     app.jinja_env.globals.update(
-        display_number=numbers.display,
         qr_svg=qr_svg,
         may_use_second_factor=access.may_use_second_factor,
         municipality_name=municipalities.name,

@@ -14,7 +14,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from .. import event_pages, late_entries
-from ..core import access, accounts, audit, cards, municipalities, numbers
+from ..core import access, accounts, audit, cards, municipalities
 from ..core.clock import day_start_utc
 from ..core.exceptions import Forbidden, KaikuError, NotFound
 from ..core.printing import LAYOUTS, cards_pdf
@@ -326,7 +326,7 @@ def batch_csv(batch_id: int):
         [Column(label, "text") for label in STOCK_COLUMNS],
         [
             [
-                numbers.display(card.number),
+                card.display_number,
                 card_url(card.number, card.generation),
                 CARD_STATUS_WORDS[card.status],
                 card.issuing_site.name,

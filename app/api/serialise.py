@@ -1,6 +1,5 @@
 """Domain objects as the API's JSON. Field names here are a public contract."""
 
-from ..core import numbers
 from ..core.checkin import UNDO_WINDOW, Verdict
 from ..models import Card, Use
 
@@ -12,7 +11,7 @@ def _utc(moment) -> str | None:
 def card_json(card: Card) -> dict:
     """What a venue may know of a card: nothing about the holder but the allowance."""
     return {
-        "number": numbers.display(card.number),
+        "number": card.display_number,
         "status": card.status,
         "kind": card.kind,
         "valid_from": card.valid_from.isoformat() if card.valid_from else None,
@@ -25,7 +24,7 @@ def card_json(card: Card) -> dict:
 def use_json(use: Use) -> dict:
     return {
         "id": use.id,
-        "card": numbers.display(use.card.number),
+        "card": use.card.display_number,
         "venue": use.venue.slug,
         "event": use.event_id,
         "category": use.category,

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from flask_babel import get_locale
 from flask_login import current_user
 
-from ..core import cards, checkin, numbers
+from ..core import cards, checkin
 from ..core.clock import local_today, utcnow
 from ..core.printing import home_pdf
 from ..core.tokens import card_url
@@ -151,7 +151,7 @@ def manifest(token: str):
     ]
     return (
         {
-            "name": f"Kaikukortti {numbers.display(card.number)}",
+            "name": f"Kaikukortti {card.display_number}",
             "short_name": "Kaikukortti",
             "start_url": url_for("cardholder.card", token=token),
             "scope": url_for("cardholder.card", token=token),

@@ -80,7 +80,7 @@ def _audit(actor, action: str, card: Card, before: dict | None, **extra) -> None
     audit.log(
         actor,
         action,
-        f"card {numbers.display(card.number)}",
+        f"card {card.display_number}",
         before=audit.without_holder_data(before),
         after={
             **audit.without_holder_data(after),
@@ -93,14 +93,15 @@ def _audit(actor, action: str, card: Card, before: dict | None, **extra) -> None
 
 
 def find_card(number) -> Card:
-    """Any card by number (typed in any case, with or without dashes): for the CLI."""
-    if not isinstance(number, str) or not numbers.looks_like_number(number):
-        raise InvalidInput(_l("This is not a card number."), "number")
-    if not numbers.is_valid(number):
-        raise InvalidInput(_l("The card number looks mistyped."), "number")
-    card = db.session.scalar(select(Card).where(Card.number == numbers.normalise(number)))
-    if card is None:
+    """Any card by number or imported ID (typed in any case, with or without dashes), or
+    by its code: for the CLI."""
+    card, _typed, problem = checkin.identify(number)
+    if problem == "unknown":
         raise NotFound(_l("No card has this number."), "number")
+    if problem == "mistyped":
+        raise InvalidInput(_l("The card number looks mistyped."), "number")
+    if problem is not None:
+        raise InvalidInput(_l("This is not a card number."), "number")
     return card
 
 
@@ -488,7 +489,7 @@ def replace_card(card: Card, replacement: Card, actor: User | None = None) -> Ca
         )
     card.status = "replaced"
     card.replaced_by_id = replacement.id
-    new_number, old_number = numbers.display(replacement.number), numbers.display(card.number)
+    new_number, old_number = replacement.display_number, card.display_number
     _audit(actor, "card.replace", card, old_before, replaced_by=new_number)
     _audit(actor, "card.register", replacement, new_before, replaces=old_number)
     db.session.commit()
@@ -535,7 +536,7 @@ def uses_for_holder(card: Card, actor: User | None = None) -> list[Use]:
     audit.log(
         actor,
         "card.uses_printout",
-        f"card {numbers.display(card.number)}",
+        f"card {card.display_number}",
         after={"uses": len(uses)},
         area_id=card.home_area_id,
         site_id=card.issuing_site_id,

@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import CATEGORIES, USE_KINDS, ApiKey, Card, Event, Site, Use, User
-from . import audit, numbers, tallies
+from . import audit, legacy, numbers, tallies
 from .clock import local_day, local_today, utcnow
 from .exceptions import CardNotUsable, Conflict, InvalidInput, KaikuError, NotFound
 from .tokens import BadToken, read_token
@@ -39,7 +39,7 @@ STATUSES = (
 )
 UNDO_WINDOW = timedelta(minutes=15)
 LATE_ENTRY_DAYS = 31  # how far back a use noted on paper may be entered
-_TOKEN = re.compile(r"[0-9A-Za-z]{9}-\d+\.")  # "<number>-<generation>." starts a signed token
+_TOKEN = re.compile(r"[0-9A-Za-z]{3,20}-\d+\.")  # "<number>-<generation>." starts a signed token
 MAX_CODE_LENGTH = 500
 
 # What every scan asks, built once: SQLAlchemy then reuses each statement's compiled SQL
@@ -133,7 +133,8 @@ _INVALID_MESSAGES = {
 
 
 def identify(code, lock: bool = False) -> tuple[Card | None, bool, str | None]:
-    """(card, typed, problem) for a QR URL, a bare token or a typed card number.
+    """(card, typed, problem) for a QR URL, a bare token, a typed card number or an
+    imported card's ID.
     ``lock``: lock the card's row as it is read (see _lock_holder)."""
     if not isinstance(code, str) or not code.strip() or len(code) > MAX_CODE_LENGTH:
         return None, False, "unreadable"
@@ -145,12 +146,20 @@ def identify(code, lock: bool = False) -> tuple[Card | None, bool, str | None]:
     if _TOKEN.match(text):
         card, problem = card_for_token(text, lock)
         return card, False, problem
-    if not numbers.looks_like_number(text):  # (a scanned code of something else, say)
-        return None, False, "unreadable"
-    if not numbers.is_valid(text):
+    if numbers.is_valid(text):
+        card = _card_by_number(numbers.normalise(text), lock)
+        return card, True, (None if card else "unknown")
+    # An imported card's ID (legacy.py), typed or read from its barcode or QR: unsigned,
+    # so staff compare it with the card, as with a typed number.
+    old_id = legacy.key(text)
+    card = _card_by_number(old_id, lock) if old_id else None
+    if card is not None:
+        return card, True, None
+    if numbers.looks_like_number(text):
         return None, True, "mistyped"
-    card = _card_by_number(numbers.normalise(text), lock)
-    return card, True, (None if card else "unknown")
+    if old_id is not None:
+        return None, True, "unknown"
+    return None, False, "unreadable"  # (a scanned code of something else, say)
 
 
 def card_for_token(token: str, lock: bool = False) -> tuple[Card | None, str | None]:
@@ -457,7 +466,7 @@ def _audit_late_entry(use: Use, user: User | None) -> None:
     audit.log(
         user,
         "use.late",
-        f"card {numbers.display(use.card.number)}",
+        f"card {use.card.display_number}",
         after={
             "use": use.id,
             "day": use.day.isoformat(),

@@ -7,7 +7,6 @@ from fpdf import FPDF
 from fpdf.enums import MethodReturnValue
 
 from ..models import Card
-from . import numbers
 from .qr import dark_runs, qr_matrix
 from .tokens import card_url
 
@@ -72,7 +71,7 @@ def _draw_card(pdf: FPDF, card: Card, x: float, y: float, help_lines: list[str])
     pdf.set_font("Helvetica", "", 6.5)
     pdf.text(left, y + 16.2, "Kortin numero / Kortnummer")
     pdf.set_font("Courier", "B", 12.5)
-    pdf.text(left, y + 22.3, numbers.display(card.number))
+    pdf.text(left, y + 22.3, card.display_number)
     pdf.set_font("Helvetica", "", 6.5)
     if card.valid_until:  # a registered card says until when (stock can't know)
         until = f"{card.valid_until.day}.{card.valid_until.month}.{card.valid_until.year}"

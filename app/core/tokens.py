@@ -1,6 +1,7 @@
 """Signed card codes: what the QR carries.
 
-A token is ``<number>-<generation>.<signature>``: the card number and the
+A token is ``<number>-<generation>.<signature>``: the card number (Kaiku's nine
+symbols, or an imported card's ID as matched: 3 to 20 letters and digits) and the
 generation of its code, nothing else. Signing uses itsdangerous with a salt of
 its own and every key in SIGNING_KEYS (newest first): the newest signs, all
 verify, so keys can be rotated without reprinting cards.
@@ -14,7 +15,7 @@ from itsdangerous import BadData, BadSignature, Signer
 from itsdangerous.encoding import base64_decode, base64_encode
 
 SALT = "kaiku.card-code.v1"
-_PAYLOAD = re.compile(r"^([0-9A-Z]{9})-([1-9][0-9]{0,5})$")
+_PAYLOAD = re.compile(r"^([0-9A-Z]{3,20})-([1-9][0-9]{0,5})$")
 
 
 class BadToken(ValueError):

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..core import access, cards, municipalities, numbers
+from ..core import access, cards, municipalities
 from ..core.clock import local_today
 from ..core.exceptions import KaikuError
 from ..core.printing import LAYOUTS, cards_pdf
@@ -101,7 +101,7 @@ def register():
             flash(
                 _l(
                     "Card %(n)s registered, valid until %(d)s.",
-                    n=numbers.display(card.number),
+                    n=card.display_number,
                     d=format_date(card.valid_until),
                 ),
                 "success",

@@ -45,7 +45,9 @@ class TestStatuses:
         "code, reason",
         [
             ("", "unreadable"),
-            ("hello world", "unreadable"),
+            ("hello, world!", "unreadable"),
+            ("https://example.org/", "unreadable"),
+            ("hello world", "unknown"),  # could be an imported card's ID: no card has it
             ("x" * 600, "unreadable"),
             ("https://kaiku.test/k/K7Q4MZR23-1.forgedsignature", "forged"),
         ],

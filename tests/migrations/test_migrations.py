@@ -43,7 +43,13 @@ def load_release_88b0852(url: str) -> None:
 # What later revisions dropped on purpose, and the tables they added (empty at first):
 # everything else of a release's registry is kept, row by row and value by value.
 DROPPED = {"user": {"session_stamp"}}  # 0002: sessions are kept on the server instead
-ADDED = {"staff_session", "recovery_code", "municipality", "card_period"}  # 0002-0010
+ADDED = {  # 0002-0011
+    "staff_session",
+    "recovery_code",
+    "municipality",
+    "card_period",
+    "import_mapping",
+}
 # 0003: the audit trail's holder data is rewritten (which fields changed, not values).
 REWRITTEN = {**DROPPED, "audit_entry": {"before", "after"}}
 NEW_COLUMNS = {  # empty at first
@@ -53,6 +59,8 @@ NEW_COLUMNS = {  # empty at first
         "organisation",
         "client_cap",
         "blocked_at",
+        "legacy_id",  # 0011
+        "imported_as",
     },
     "site": {"municipality_code", "offers", "closed_at"},  # 0006, 0007, 0008
     "user": {"totp_secret", "totp_last_step"},  # 0005
