@@ -4,11 +4,13 @@ import json
 import sys
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import click
 from alembic.util import CommandError
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from . import database
@@ -17,6 +19,7 @@ from .core import (
     audit,
     cards,
     checkin,
+    imports,
     municipalities,
     second_factor,
     tallies,
@@ -315,6 +318,97 @@ def list_municipalities():
         click.echo(
             f"{municipality.code}  {municipality.name_fi} / {municipality.name_sv}  ({network})"
         )
+
+
+def _import_options(command):
+    """What `cards import` and `uses import` share."""
+    options = [
+        click.argument("path", type=click.Path(exists=True, dir_okay=False)),
+        click.option("--dry-run", is_flag=True, help="Check every row; write nothing."),
+        click.option(
+            "--skip-invalid",
+            is_flag=True,
+            help="Import the valid rows; write the refused ones to PATH.refused.csv.",
+        ),
+        click.option("--mapping", "mapping_name", help="A saved mapping of the file's names."),
+        click.option(
+            "--column",
+            "columns",
+            multiple=True,
+            metavar="KAIKU=THEIRS",
+            help="The file's name for one of Kaiku's columns (repeatable).",
+        ),
+        click.option(
+            "--status",
+            "statuses",
+            multiple=True,
+            metavar="THEIRS=KAIKU",
+            help="A status word of the file: active, blocked or expired (repeatable).",
+        ),
+        click.option("--save-mapping", help="Save the mapping given under this name."),
+        click.option(
+            "--language",
+            type=click.Choice(["fi", "sv", "en"]),
+            default="fi",
+            show_default=True,
+            help="The report's language.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _import(
+    load, path, dry_run, skip_invalid, mapping_name, columns, statuses, save_mapping, language
+):
+    def pairs(given):
+        found = {}
+        for pair in given:
+            left, equals, right = pair.partition("=")
+            if not equals:
+                raise click.BadParameter(f"{pair}: write it as NAME=VALUE")
+            found[left.strip()] = right.strip()
+        return found
+
+    with force_locale(language):
+
+        def run():
+            mapping = imports.load_mapping(mapping_name) if mapping_name else imports.Mapping()
+            given = imports.check_mapping(pairs(columns), pairs(statuses))
+            mapping.columns.update(given.columns)
+            mapping.statuses.update(given.statuses)
+            if save_mapping:
+                imports.save_mapping(save_mapping, mapping)
+            with open(path, "rb") as file:
+                data = file.read()
+            return load(
+                data, mapping, dry_run=dry_run, skip_invalid=skip_invalid, source=Path(path).name
+            )
+
+        report = _run(run)
+        for line in imports.summary(report):
+            click.echo(line)
+        if report.refused and skip_invalid and not dry_run:
+            refused = Path(f"{path}.refused.csv")
+            refused.write_text(report.refused_csv(), encoding="utf-8")
+            click.echo(f"{refused}")
+    if report.refused and not report.written and not dry_run:
+        sys.exit(1)
+
+
+@cards_cli.command("import")
+@_import_options
+def import_cards(**options):
+    """Import cards from the old registry's export (Kaiku's import format, or mapped)."""
+    _import(imports.import_cards, **options)
+
+
+@uses_cli.command("import")
+@_import_options
+def import_uses(**options):
+    """Import past uses (date, card, venue, category, adults, children) of cards in Kaiku."""
+    _import(imports.import_uses, **options)
 
 
 @cards_cli.command("block")

@@ -72,7 +72,7 @@ def snapshot(card: Card) -> dict:
     return {name: getattr(card, name) for name in ("status", "generation", *_REGISTRATION)}
 
 
-def _audit(actor, action: str, card: Card, before: dict | None, **extra) -> None:
+def audit_change(actor, action: str, card: Card, before: dict | None, **extra) -> None:
     """The change in the trail: of the holder's own data only which fields changed, never
     their values (area coordinators read the trail, and it is kept for years)."""
     after = snapshot(card)
@@ -185,7 +185,7 @@ def register_card(
     card.periods.append(CardPeriod(valid_from=today, valid_until=card.valid_until))
     # Another validity than the rule's is an operator's correction (`cards register
     # --valid-days`, never on an issuer's screen): the trail says so.
-    _audit(
+    audit_change(
         actor, "card.register", card, before, **({"valid_days": valid_days} if valid_days else {})
     )
     db.session.commit()
@@ -313,7 +313,7 @@ def correct_registration(
     before = snapshot(card)
     for name, value in values.items():
         setattr(card, name, value)
-    _audit(actor, "card.correct", card, before)
+    audit_change(actor, "card.correct", card, before)
     db.session.commit()
     return card
 
@@ -327,7 +327,7 @@ def remove_holder_data(card: Card, actor: User | None = None) -> Card:
     _clear_holder_data(card)
     if card.status == "active":
         card.status, card.blocked_at = "blocked", utcnow()
-    _audit(actor, "card.remove_data", card, before)
+    audit_change(actor, "card.remove_data", card, before)
     db.session.commit()
     return card
 
@@ -390,7 +390,7 @@ def renew_card(card: Card, actor: User | None = None) -> Card:
     start = max(today, card.valid_until + DAY)  # a gap after expiry stays a gap
     card.valid_until = last_day_of_year_from(start)
     card.periods.append(CardPeriod(valid_from=start, valid_until=card.valid_until))
-    _audit(actor, "card.renew", card, before)
+    audit_change(actor, "card.renew", card, before)
     db.session.commit()
     return card
 
@@ -435,7 +435,7 @@ def change_children(card: Card, children, actor: User | None = None) -> Card:
         _not_on_community_cards("children", children)
     before = snapshot(card)
     card.children = children
-    _audit(actor, "card.children", card, before)
+    audit_change(actor, "card.children", card, before)
     db.session.commit()
     return card
 
@@ -451,7 +451,7 @@ def block_card(card: Card, actor: User | None = None) -> Card:
         )
     before = snapshot(card)
     card.status, card.blocked_at = "blocked", utcnow()
-    _audit(actor, "card.block", card, before)
+    audit_change(actor, "card.block", card, before)
     db.session.commit()
     return card
 
@@ -463,7 +463,7 @@ def unblock_card(card: Card, actor: User | None = None) -> Card:
         raise Conflict(_l("Only a card blocked by mistake can be unblocked."), "number")
     before = snapshot(card)
     card.status, card.blocked_at = "active", None
-    _audit(actor, "card.unblock", card, before)
+    audit_change(actor, "card.unblock", card, before)
     db.session.commit()
     return card
 
@@ -490,8 +490,8 @@ def replace_card(card: Card, replacement: Card, actor: User | None = None) -> Ca
     card.status = "replaced"
     card.replaced_by_id = replacement.id
     new_number, old_number = replacement.display_number, card.display_number
-    _audit(actor, "card.replace", card, old_before, replaced_by=new_number)
-    _audit(actor, "card.register", replacement, new_before, replaces=old_number)
+    audit_change(actor, "card.replace", card, old_before, replaced_by=new_number)
+    audit_change(actor, "card.register", replacement, new_before, replaces=old_number)
     db.session.commit()
     return replacement
 
@@ -501,7 +501,7 @@ def new_code(card: Card, actor: User | None = None) -> Card:
     old code answers ``invalid``, the typed number and the new code work."""
     before = snapshot(card)
     card.generation += 1
-    _audit(actor, "card.new_code", card, before)
+    audit_change(actor, "card.new_code", card, before)
     db.session.commit()
     return card
 

@@ -6,7 +6,6 @@ current file, previewing what changes first. A municipality is in a network from
 the day it joined; a holder must live in one that is.
 """
 
-import csv
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,6 +18,7 @@ from ..extensions import db
 from ..models import Area, Card, Municipality, Site, User
 from . import access, audit
 from .clock import local_today
+from .csv_input import read_rows
 from .exceptions import Conflict, InvalidInput, NotFound
 from .validation import check_all, check_date
 
@@ -205,16 +205,7 @@ def members(area: Area) -> list[Municipality]:
 def read_classification(data: bytes) -> list[Row]:
     """The rows of a classification file: CSV in UTF-8 (or Windows-1252), separated by
     semicolons, commas or tabs; lines starting with # are notes. Every bad row is named."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    if not lines:
-        raise InvalidInput(_l("The file is empty."), "file")
-    delimiter = max(";,\t", key=lines[0].count)
-    reader = csv.reader(lines, delimiter=delimiter)
-    header = [column.strip().lower() for column in next(reader)]
+    header, rows_read = read_rows(data)
     where = {
         name: next((header.index(alias) for alias in aliases if alias in header), None)
         for name, aliases in COLUMNS.items()
@@ -231,9 +222,9 @@ def read_classification(data: bytes) -> list[Row]:
         )
     with_wellbeing_area = where["wellbeing_area_fi"] is not None
     rows, errors, seen = [], [], set()
-    for line, values in enumerate(reader, start=2):
+    for line, values in rows_read:
         cells = {
-            name: (values[index].strip() if index is not None and index < len(values) else "")
+            name: (values[index] if index is not None and index < len(values) else "")
             for name, index in where.items()
         }
         try:

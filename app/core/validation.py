@@ -12,13 +12,17 @@ from .clock import local_today
 from .exceptions import InvalidInput, InvalidInputs, NotFound
 
 FIELD_NAMES = {
+    "adults": _l("Adults"),
+    "area": _l("Area"),
     "assistant": _l("Assistant"),
     "birth_year": _l("Year of birth"),
+    "card": _l("Card"),
     "category": _l("Category"),
     "children": _l("Children"),
     "client_cap": _l("Clients under 16 at most"),
     "clients": _l("Clients under 16"),
     "code": _l("Code"),
+    "columns": _l("Columns"),
     "contact": _l("Contact"),
     "count": _l("Number of cards"),
     "default_use": _l("Usually gives"),
@@ -31,16 +35,23 @@ FIELD_NAMES = {
     "joined_on": _l("Joined on"),
     "kind": _l("Kind"),
     "life_situation": _l("Life situation"),
+    "mapping": _l("Mapping"),
     "municipality": _l("Municipality"),
     "name": _l("Name"),
     "offers": _l("Also offers"),
     "organisation": _l("Organisation"),
     "postcode": _l("Postcode"),
     "quota": _l("Quota"),
+    "registered": _l("Registered"),
     "registered_on": _l("Registered on"),
     "role": _l("Role"),
+    "site": _l("Site"),
     "start": _l("From"),
+    "status": _l("Status"),
+    "statuses": _l("Status words"),
     "valid_days": _l("Days of validity"),
+    "valid_until": _l("Valid until"),
+    "venue": _l("Venue"),
 }
 
 
