@@ -387,8 +387,8 @@ def import_cards(
     if not _writes(report, dry_run, skip_invalid, new or changed):
         return report
     _add_cards(new)
-    for card, row in changed:
-        _update_card(card, row, actor)
+    for found, row in changed:
+        _update_card(db.session.get(Card, found.id), row, actor)
     audit.log(
         actor,
         "cards.import",
@@ -491,13 +491,26 @@ def _conflict(card: Card) -> str:
     )
 
 
-def _imported_cards(numbers_: list[str]) -> dict[str, Card]:
+_COMPARED = (
+    Card.number,
+    Card.id,
+    Card.legacy_id,
+    Card.status,
+    Card.valid_until,
+    Card.children,
+    Card.imported_as,
+    Card.holder_data_removed_at,
+)
+
+
+def _imported_cards(numbers_: list[str]) -> dict[str, object]:
+    """The cards with these numbers, as plain rows of what an import compares."""
     found = {}
     for start in range(0, len(numbers_), _CHUNK):
         chunk = numbers_[start : start + _CHUNK]
         found.update(
-            (card.number, card)
-            for card in db.session.scalars(select(Card).where(Card.number.in_(chunk)))
+            (row.number, row)
+            for row in db.session.execute(select(*_COMPARED).where(Card.number.in_(chunk)))
         )
     return found
 
