@@ -430,3 +430,76 @@ def test_a_community_card_from_the_command_line(setup, cli):
     used = cli("uses", "record", factories.url_of(card), "--venue", "theatre", "--clients", "7")
     assert used.exit_code == 0, used.output
     assert db.session.scalar(select(Use.clients)) == 7
+
+
+class TestImports:
+    HEADER = "id;status;registered;valid_until;children;birth_year;postcode;municipality;site;area"
+    ROW = "KK-0001234;active;2025-03-14;2030-03-13;2;1984;33100;;issuer;PIR"
+    BAD = "KK-0001235;active;2025-03-14;2030-03-13;2;1984;331;;issuer;PIR"
+
+    def export(self, tmp_path, *rows, header=HEADER):
+        path = tmp_path / "export.csv"
+        path.write_text("\n".join([header, *rows]), encoding="utf-8")
+        return path
+
+    def imported(self) -> list[str]:
+        db.session.expire_all()
+        return list(db.session.scalars(select(Card.legacy_id).where(Card.legacy_id.is_not(None))))
+
+    def test_dry_run_then_import_then_again(self, setup, tmp_path):
+        path = self.export(tmp_path, self.ROW)
+
+        dry = setup("cards", "import", path, "--dry-run", "--language", "en")
+        assert dry.exit_code == 0 and "new 1" in dry.output and self.imported() == []
+        done = setup("cards", "import", path, "--language", "en")
+        assert done.exit_code == 0 and "Imported." in done.output
+        again = setup("cards", "import", path, "--language", "en")
+        assert "unchanged 1" in again.output and "Nothing to change." in again.output
+        assert self.imported() == ["KK-0001234"]
+        shown = setup("cards", "show", "kk 0001234")
+        assert "KK-0001234" in shown.output and "/k/KK0001234-1." in shown.output
+
+    def test_a_refused_row_stops_the_file_and_is_named(self, setup, tmp_path):
+        result = setup(
+            "cards", "import", self.export(tmp_path, self.ROW, self.BAD), "--language", "en"
+        )
+
+        assert result.exit_code == 1 and self.imported() == []
+        assert "line 3 (KK-0001235): Postcode: give five digits." in result.output
+
+    def test_skip_invalid_writes_the_refused_rows_to_fix(self, setup, tmp_path):
+        path = self.export(tmp_path, self.ROW, self.BAD)
+        result = setup("cards", "import", path, "--skip-invalid", "--language", "en")
+
+        assert result.exit_code == 0 and self.imported() == ["KK-0001234"]
+        refused = (tmp_path / "export.csv.refused.csv").read_text().splitlines()
+        assert refused[0].endswith(";reason") and refused[1].startswith(self.BAD + ";")
+
+    def test_another_exports_names_mapped_and_saved(self, setup, tmp_path):
+        header = self.HEADER.replace("id;status", "Kortti;Tila")
+        path = self.export(tmp_path, self.ROW.replace("active", "Voimassa"), header=header)
+        options = (
+            "--column",
+            "id=Kortti",
+            "--column",
+            "status=Tila",
+            "--status",
+            "Voimassa=active",
+        )
+
+        result = setup("cards", "import", path, *options, "--save-mapping", "vanha")
+        assert result.exit_code == 0, result.output
+        assert self.imported() == ["KK-0001234"]
+        assert setup("cards", "import", path, "--mapping", "vanha", "--dry-run").exit_code == 0
+
+    def test_past_uses_after_the_cards(self, setup, tmp_path):
+        setup("cards", "import", self.export(tmp_path, self.ROW))
+        uses = tmp_path / "uses.csv"
+        uses.write_text(
+            "date;card;venue;category;adults;children\n2025-04-05;KK-0001234;theatre;;1;2\n"
+        )
+
+        result = setup("uses", "import", uses, "--language", "en")
+
+        assert result.exit_code == 0, result.output
+        assert factories.count(Use) == 1 and "new 1" in result.output
