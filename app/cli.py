@@ -541,11 +541,15 @@ def recount_statistics_command():
 @with_appcontext
 def apply_retention_command():
     """Delete what the retention rules no longer keep (schedule it, e.g. daily): the
-    holder's data of cards expired over REGISTRATION_RETENTION_DAYS ago, and audit
-    entries older than AUDIT_RETENTION_DAYS."""
+    holder's data of cards expired over REGISTRATION_RETENTION_DAYS ago, files uploaded
+    to import but not imported within a day, and audit entries older than
+    AUDIT_RETENTION_DAYS."""
     expired_days = current_app.config["REGISTRATION_RETENTION_DAYS"]
     cleared = cards.remove_expired_holder_data(timedelta(days=expired_days))
     click.echo(f"Cards expired over {expired_days} days ago, holder data removed: {cleared:,}.")
+    click.echo(
+        f"Import files not imported within a day, deleted: {imports.remove_old_uploads():,}."
+    )
     days = current_app.config["AUDIT_RETENTION_DAYS"]
     try:
         deleted = audit.prune(timedelta(days=days))

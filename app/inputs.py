@@ -1,7 +1,9 @@
 """What a request may carry, so that no input can reach the database or the parser in a
 shape they fail on (a 500): ids in URLs that a database column holds, JSON of a sane
-depth. (The body's size is capped by MAX_CONTENT_LENGTH, config.py: larger is a 413.)"""
+depth, bodies no larger than MAX_CONTENT_LENGTH (config.py: larger is a 413) except where
+a view takes a whole file (UPLOADS)."""
 
+from flask import Request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
@@ -25,7 +27,20 @@ class BoundedJSON(DefaultJSONProvider):
             raise ValueError("JSON nested too deeply") from None
 
 
+UPLOADS = {"admin.upload_import": 64 * 1024 * 1024}  # endpoint: its largest body
+
+
+class SizedRequest(Request):
+    """Forms and API calls are a few kB; an old registry's export is megabytes. The limit
+    is known before anything reads the body (the CSRF check reads the form first)."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        return UPLOADS.get(self.endpoint) or super().max_content_length
+
+
 def init_inputs(app) -> None:
     """Before any blueprint is registered: their rules take the converter as they are added."""
     app.url_map.converters["int"] = DatabaseId
     app.json = BoundedJSON(app)
+    app.request_class = SizedRequest

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .core import numbers
@@ -386,6 +386,23 @@ class ImportMapping(db.Model):
     columns: Mapped[str] = mapped_column(Text)  # JSON: {Kaiku's column: the file's}
     statuses: Mapped[str] = mapped_column(Text)  # JSON: {the file's word: Kaiku's status}
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ImportUpload(db.Model):
+    """A file a national admin uploaded to import, kept between its preview and the
+    import (any server may answer either), then deleted; a day at most (apply-retention)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(5))  # cards or uses
+    filename: Mapped[str] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    mapping_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_mapping.id", ondelete="SET NULL")
+    )
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    mapping: Mapped[ImportMapping | None] = relationship()
 
 
 class AuditEntry(db.Model):

@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from . import labels
-from .core import access, municipalities, sessions
+from .core import access, imports, municipalities, sessions
 from .core.exceptions import Conflict, Forbidden, InvalidInput, KaikuError, NotFound
 from .core.qr import qr_svg
 from .core.validation import latest_birth_year
@@ -224,6 +224,7 @@ def init_web(app):
     ]
     app.jinja_env.globals.update(
         qr_svg=qr_svg,
+        import_summary=imports.summary,
         may_use_second_factor=access.may_use_second_factor,
         municipality_name=municipalities.name,
         municipality_wellbeing_area=municipalities.wellbeing_area,

@@ -71,6 +71,13 @@ ACCESS = {
     "admin.join_network": {"admin"},
     "admin.leave_network": {"admin"},
     "admin.load_classification": {"admin"},
+    "admin.imports_page": {"admin"},  # a national admin's (tests/admin/test_imports.py)
+    "admin.import_sample": {"admin"},
+    "admin.upload_import": {"admin"},
+    "admin.run_import": {"admin"},
+    "admin.refused_rows": {"admin"},
+    "admin.discard_import": {"admin"},
+    "admin.save_mapping": {"admin"},
     "admin.users": {"admin"},
     "admin.reset_password": {"admin"},
     "admin.set_active": {"admin"},
@@ -107,6 +114,7 @@ def sample_url(rule, world) -> str:
         "code": "en",
         "filename": "css/kaiku.css",
         "path": "x",
+        "kind": "cards",
     }
     path = rule.rule
     for name in rule.arguments:

@@ -1,5 +1,6 @@
 """Coordinators: areas, users, events, late entries, card stock, the audit trail; sites
-and their API keys in site_views.py, municipalities in municipality_views.py.
+and their API keys in site_views.py, municipalities in municipality_views.py, importing
+the old registry in import_views.py.
 
 A national admin sees everything; an area's admin sees that area. Lists are
 searchable (``q``) and paged; every create form posts back to its list.
@@ -378,4 +379,4 @@ def _day_start(text, next_day: bool = False):
         return None
 
 
-from . import municipality_views, site_views  # noqa: E402,F401  (their routes, on this blueprint)
+from . import import_views, municipality_views, site_views  # noqa: E402,F401  (their routes, on this blueprint)

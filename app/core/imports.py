@@ -18,11 +18,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from ..extensions import db
 from ..models import (
@@ -33,12 +34,13 @@ from ..models import (
     Card,
     CardPeriod,
     ImportMapping,
+    ImportUpload,
     Municipality,
     Site,
     Use,
     User,
 )
-from . import audit, cards, legacy, numbers, tallies
+from . import access, audit, cards, legacy, numbers, tallies
 from .clock import day_start_utc, local_today, utcnow
 from .csv_input import read_rows
 from .exceptions import InvalidInput, InvalidInputs, NotFound
@@ -67,7 +69,9 @@ CARD_COLUMNS = (
 CARD_OPTIONAL = ("gender", "life_situation")
 USE_COLUMNS = ("date", "card", "venue", "category", "adults", "children")
 COLUMNS = {"cards": (CARD_COLUMNS, CARD_OPTIONAL), "uses": (USE_COLUMNS, ())}
+ALL_COLUMNS = tuple(dict.fromkeys((*CARD_COLUMNS, *CARD_OPTIONAL, *USE_COLUMNS)))
 STATUSES = ("active", "blocked", "expired")  # an expired card is active until its last day
+DATA = Path(__file__).resolve().parent.parent / "data"
 _CHUNK = 500  # ids per IN (...) list
 _FINNISH_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 
@@ -157,10 +161,9 @@ def summary(report: Report) -> list[str]:
 
 def check_mapping(columns: dict, statuses: dict) -> Mapping:
     """A mapping's names, lower case; only Kaiku's columns and statuses can be targets."""
-    known = {*CARD_COLUMNS, *CARD_OPTIONAL, *USE_COLUMNS}
     errors = {}
     for ours, theirs in columns.items():
-        if ours not in known:
+        if ours not in ALL_COLUMNS:
             errors["columns"] = _l("Kaiku has no column %(name)s.", name=ours)
         elif not isinstance(theirs, str) or not theirs.strip() or len(theirs) > 60:
             errors["columns"] = _l("Give the file's name for column %(name)s.", name=ours)
@@ -181,6 +184,7 @@ def check_mapping(columns: dict, statuses: dict) -> Mapping:
 
 def save_mapping(name, mapping: Mapping, actor: User | None = None) -> ImportMapping:
     """Keep a mapping under a name, to use again with the next export (audited)."""
+    access.check_national_admin(actor)
     name = check_text("name", name, 60)
     saved = db.session.scalar(select(ImportMapping).where(ImportMapping.name == name))
     if saved is None:
@@ -202,11 +206,109 @@ def load_mapping(name) -> Mapping:
     saved = db.session.scalar(select(ImportMapping).where(ImportMapping.name == name))
     if saved is None:
         raise NotFound(_l("No mapping has this name."), "mapping")
+    return mapping_of(saved)
+
+
+def mapping_of(saved: ImportMapping) -> Mapping:
     return Mapping(json.loads(saved.columns), json.loads(saved.statuses))
 
 
 def _as_dict(mapping: Mapping) -> dict:
     return {"columns": mapping.columns, "statuses": mapping.statuses}
+
+
+# -- uploads: a preview, then the import ------------------------------------------
+
+UPLOAD_KEPT = timedelta(days=1)  # an upload not imported by then is deleted
+MAX_UPLOAD = 64 * 1024 * 1024  # 100,000 cards are about 7 MB
+
+
+def keep_upload(kind, filename, data: bytes, mapping_id, actor: User) -> ImportUpload:
+    """Keep a file between its preview and its import (each may be answered by another
+    server); the admin's earlier uploads go."""
+    access.check_national_admin(actor)
+    values = check_all(
+        kind=lambda: check_choice("kind", kind, tuple(COLUMNS)),
+        file=lambda: _upload_data(data),
+        mapping=lambda: _mapping_id(mapping_id),
+    )
+    discard_uploads(actor)
+    upload = ImportUpload(
+        kind=values["kind"],
+        filename=(filename or "")[:200],
+        data=values["file"],
+        mapping_id=values["mapping"],
+        uploaded_by_id=actor.id,
+    )
+    db.session.add(upload)
+    db.session.commit()
+    return upload
+
+
+def _upload_data(data: bytes) -> bytes:
+    if not data:
+        raise InvalidInput(_l("Choose the file to import (CSV)."), "file")
+    return data
+
+
+def _mapping_id(value) -> int | None:
+    if value in (None, ""):
+        return None
+    mapping = db.session.get(ImportMapping, check_int("mapping", value, 1, 2**63 - 1))
+    if mapping is None:
+        raise NotFound(_l("No mapping has this name."), "mapping")
+    return mapping.id
+
+
+def find_upload(upload_id, actor: User) -> ImportUpload:
+    """The admin's own upload, while it is kept."""
+    access.check_national_admin(actor)
+    upload = db.session.get(ImportUpload, check_int("id", upload_id, 1, 2**63 - 1))
+    if upload is None or upload.uploaded_by_id != actor.id:
+        raise NotFound(_l("This file is no longer kept: upload it again."))
+    return upload
+
+
+def run_upload(upload: ImportUpload, *, dry_run: bool, skip_invalid: bool = False) -> Report:
+    """Check (``dry_run``) or import an uploaded file; once imported, it is deleted."""
+    load = import_cards if upload.kind == "cards" else import_uses
+    mapping = mapping_of(upload.mapping) if upload.mapping else None
+    actor, data, filename = (
+        db.session.get(User, upload.uploaded_by_id),
+        upload.data,
+        upload.filename,
+    )
+    report = load(
+        data, mapping, dry_run=dry_run, skip_invalid=skip_invalid, source=filename, actor=actor
+    )
+    if report.written:
+        discard_uploads(actor)
+        db.session.commit()
+    return report
+
+
+def discard_uploads(actor: User) -> None:
+    db.session.execute(delete(ImportUpload).where(ImportUpload.uploaded_by_id == actor.id))
+
+
+def discard_upload(upload: ImportUpload) -> None:
+    """An upload its admin decided not to import."""
+    db.session.delete(upload)
+    db.session.commit()
+
+
+def sample(kind: str) -> Path:
+    """Kaiku's import format by example: made-up cards, or their past uses."""
+    return DATA / f"sample-export-{kind}.csv"
+
+
+def remove_old_uploads() -> int:
+    """Files uploaded but never imported, after UPLOAD_KEPT (they hold holders' data)."""
+    gone = db.session.execute(
+        delete(ImportUpload).where(ImportUpload.uploaded_at < utcnow() - UPLOAD_KEPT)
+    ).rowcount
+    db.session.commit()
+    return gone
 
 
 # -- reading a file ---------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Imported cards: the old registry's cards keep their IDs (card.number widens to hold
 them, card.legacy_id keeps the ID as printed), what each card's last import set, and the
-column and status mappings admins save for another registry's export.
+column and status mappings admins save for another registry's export, and files uploaded
+to import, kept between their preview and the import.
 
 Revision ID: 0011
 Revises: 0010
@@ -27,6 +28,19 @@ def upgrade():
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
     )
+    op.create_table(
+        "import_upload",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=5), nullable=False),
+        sa.Column("filename", sa.String(length=200), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.Column("mapping_id", sa.Integer(), nullable=True),
+        sa.Column("uploaded_by_id", sa.Integer(), nullable=False),
+        sa.Column("uploaded_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["mapping_id"], ["import_mapping.id"], ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["uploaded_by_id"], ["user.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
     with op.batch_alter_table("card", schema=None) as batch_op:
         batch_op.add_column(sa.Column("legacy_id", sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column("imported_as", sa.String(length=40), nullable=True))
@@ -49,4 +63,5 @@ def downgrade():
         )
         batch_op.drop_column("imported_as")
         batch_op.drop_column("legacy_id")
+    op.drop_table("import_upload")
     op.drop_table("import_mapping")

@@ -49,6 +49,7 @@ ADDED = {  # 0002-0011
     "municipality",
     "card_period",
     "import_mapping",
+    "import_upload",
 }
 # 0003: the audit trail's holder data is rewritten (which fields changed, not values).
 REWRITTEN = {**DROPPED, "audit_entry": {"before", "after"}}
