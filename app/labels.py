@@ -90,9 +90,7 @@ IMPORT_COLUMN_WORDS = {  # Kaiku's import format (docs/import-format.md)
     "site": _l("the issuing site, by its short name or name in Kaiku"),
     "area": _l("the home area's code in Kaiku"),
     "gender": _l("female, male or other (optional)"),
-    "life_situation": _l(
-        "employed, unemployed, student, retired, disability or other (optional)"
-    ),
+    "life_situation": _l("employed, unemployed, student, retired, disability or other (optional)"),
     "date": _l("the day of the visit"),
     "card": _l("the card's number or ID"),
     "venue": _l("the venue, by its short name or name in Kaiku"),

@@ -217,6 +217,14 @@ def _as_dict(mapping: Mapping) -> dict:
     return {"columns": mapping.columns, "statuses": mapping.statuses}
 
 
+def any_imported() -> bool:
+    """Whether the registry holds cards of the earlier registry (whose IDs may look like
+    mistyped Kaiku numbers to the desk's live hint)."""
+    return (
+        db.session.scalar(select(Card.id).where(Card.legacy_id.is_not(None)).limit(1)) is not None
+    )
+
+
 # -- uploads: a preview, then the import ------------------------------------------
 
 UPLOAD_KEPT = timedelta(days=1)  # an upload not imported by then is deleted

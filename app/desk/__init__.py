@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import event_pages, late_entries
-from ..core import access, accounts, checkin
+from ..core import access, accounts, checkin, imports
 from ..core.accounts import events_from
 from ..core.clock import local_today
 from ..core.exceptions import CardNotUsable, KaikuError
@@ -89,6 +89,7 @@ def _respond(fragment: str | None, status: int = 200, **context):
         category=session.get("desk_category") or venue.category,
         today=local_today(),
         uses=_device_uses(),
+        imported_cards=imports.any_imported(),
         fragment=fragment,
         **context,
     )

@@ -1,8 +1,9 @@
 /* Kaiku camera scanner, shared by the desk and the issuer's registration page.
  *
  * attach(section, {name, onCode}) starts the rear camera (unless the user turned it
- * off on this device), reads QR codes from every new frame with the browser's own
- * BarcodeDetector or the vendored zxing-wasm polyfill, and calls onCode(text,
+ * off on this device), reads QR codes (and the Code 39 barcodes of cards from the earlier
+ * registry) from every new frame with the browser's own BarcodeDetector or the vendored
+ * zxing-wasm polyfill, and calls onCode(text,
  * frameTime) once per code: a code is read again only after it has left the view. It offers
  * switch camera and torch where the device has them, pauses while the page is
  * hidden, and explains in plain words when there is no camera or no permission.
@@ -11,6 +12,7 @@ window.KaikuScanner = (() => {
   "use strict";
 
   const LEFT_VIEW_MS = 1000; // a code unseen this long has left the view
+  const FORMATS = ["qr_code", "code_39"];
 
   /* Settings remembered on this device, under "kaiku.<name>.<key>". */
   function deviceStore(name) {
@@ -48,8 +50,9 @@ window.KaikuScanner = (() => {
       const native = window.BarcodeDetector;
       if (native && (!api || native !== api.BarcodeDetector)) {
         try {
-          if ((await native.getSupportedFormats()).includes("qr_code")) {
-            return new native({ formats: ["qr_code"] });
+          const supported = await native.getSupportedFormats();
+          if (supported.includes("qr_code")) {
+            return new native({ formats: FORMATS.filter((format) => supported.includes(format)) });
           }
         } catch (error) {
           /* fall back to the polyfill */
@@ -59,7 +62,7 @@ window.KaikuScanner = (() => {
         overrides: { locateFile: (path, prefix) => (path.endsWith(".wasm") ? wasmUrl : prefix + path) },
         fireImmediately: true,
       });
-      return new api.BarcodeDetector({ formats: ["qr_code"] });
+      return new api.BarcodeDetector({ formats: FORMATS });
     }
 
     function say(text) {

@@ -3,8 +3,10 @@
 import shutil
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import zxingcpp
 from PIL import Image
 from werkzeug.serving import make_server
 
@@ -61,10 +63,31 @@ def log_in(page, base_url: str, email: str, password: str, lands_on: str = "/des
         page.wait_for_url(f"{base_url}{lands_on}")
 
 
-def scene(text: str | None, size=(640, 480)) -> Image.Image:
-    """A grey scene with the QR code of ``text`` in the middle (or nothing)."""
+@dataclass(frozen=True)
+class Code39:
+    """A Code 39 barcode of ``text`` for a fake camera (cards of the earlier registry)."""
+
+    text: str
+
+    def image(self, width: int) -> Image.Image:
+        symbol = memoryview(
+            zxingcpp.create_barcode(self.text, zxingcpp.BarcodeFormat.Code39).to_image(
+                add_quiet_zones=True
+            )
+        )
+        bars = Image.frombytes("L", (symbol.shape[1], symbol.shape[0]), symbol.tobytes())
+        scale = width // bars.width
+        return bars.resize((bars.width * scale, width // 4), Image.NEAREST).convert("RGB")
+
+
+def scene(text: "str | Code39 | None", size=(640, 480)) -> Image.Image:
+    """A grey scene with the QR code of ``text`` (or a Code 39 barcode) in the middle, or
+    nothing."""
     image = Image.new("RGB", size, (180, 180, 170))
-    if text:
+    if isinstance(text, Code39):
+        code = text.image(size[0] * 9 // 10)
+        image.paste(code, ((size[0] - code.width) // 2, (size[1] - code.height) // 2))
+    elif text:
         matrix = qr_matrix(text)
         module = min(size) * 8 // 10 // len(matrix)
         code = Image.new("L", (len(matrix), len(matrix)), 255)
