@@ -234,7 +234,7 @@ def register_card(
     municipality,
 ):
     card = _run(
-        lambda **values: cards.register_card(cards.find_card(number), **values),
+        lambda **values: cards.register_card(checkin.find_card(number), **values),
         birth_year=birth_year,
         postcode=postcode,
         children=children,
@@ -414,7 +414,7 @@ def import_uses(**options):
 @cards_cli.command("block")
 @click.argument("number")
 def block_card(number):
-    card = _run(lambda: cards.block_card(cards.find_card(number)))
+    card = _run(lambda: cards.block_card(checkin.find_card(number)))
     click.echo(f"Blocked {card.display_number}")
 
 
@@ -422,7 +422,7 @@ def block_card(number):
 @click.argument("number")
 def unblock_card(number):
     """A card blocked by mistake works again (not one replaced or with its data removed)."""
-    card = _run(lambda: cards.unblock_card(cards.find_card(number)))
+    card = _run(lambda: cards.unblock_card(checkin.find_card(number)))
     click.echo(f"Unblocked {card.display_number}")
 
 
@@ -430,14 +430,14 @@ def unblock_card(number):
 @click.argument("number")
 def new_code(number):
     """Retire the card's QR code and print the new one."""
-    card = _run(lambda: cards.new_code(cards.find_card(number)))
+    card = _run(lambda: cards.new_code(checkin.find_card(number)))
     click.echo(f"New code for {card.display_number}: {card_url(card.number, card.generation)}")
 
 
 @cards_cli.command("show")
 @click.argument("number")
 def show_card(number):
-    card = _run(cards.find_card, number)
+    card = _run(checkin.find_card, number)
     uses = db.session.scalar(
         select(func.count()).select_from(Use).where(Use.card_id == card.id, Use.voided_at.is_(None))
     )

@@ -381,19 +381,19 @@ class TestMunicipalities:
         [card] = factories.stock(accounts.find_area("PIR"), accounts.find_site("issuer"))
         result = register(cli, card, "--municipality", "837")
         assert result.exit_code == 0 and "home municipality 837" in result.output
-        assert cards.find_card(card.number).municipality_code == "837"
+        assert checkin.find_card(card.number).municipality_code == "837"
 
     def test_a_municipality_outside_the_networks_is_refused(self, setup, cli):
         [card] = factories.stock(accounts.find_area("PIR"), accounts.find_site("issuer"))
         result = register(cli, card, "--municipality", "091")
         assert result.exit_code == 1 and "Kaikukortti-verkosto" in result.output
-        assert cards.find_card(card.number).status == "unregistered"
+        assert checkin.find_card(card.number).status == "unregistered"
 
     def test_without_one_the_pinned_commands_work_as_before(self, setup, cli):
         [card] = factories.stock(accounts.find_area("PIR"), accounts.find_site("issuer"))
         result = register(cli, card)
         assert result.exit_code == 0
-        assert cards.find_card(card.number).municipality_code is None
+        assert checkin.find_card(card.number).municipality_code is None
 
     def test_load_with_a_dry_run_first(self, cli, ctx, tmp_path):
         path = tmp_path / "kunnat.csv"
@@ -420,7 +420,7 @@ def test_a_community_card_from_the_command_line(setup, cli):
         "cards", "register", card.number, "--kind", "community", "--organisation", "Nuorisotalo"
     )
     assert result.exit_code == 0, result.output
-    card = cards.find_card(card.number)
+    card = checkin.find_card(card.number)
     assert (card.kind, card.organisation, card.client_cap, card.birth_year) == (
         "community",
         "Nuorisotalo",

@@ -10,9 +10,8 @@ from sqlalchemy import false, select, true
 
 from ..extensions import db
 from ..models import Area, AuditEntry, Card, Event, Site, Use, User
-from . import numbers
-from .checkin import identify
-from .exceptions import Forbidden, InvalidInput, NotFound
+from .checkin import find_card
+from .exceptions import Forbidden, NotFound
 
 
 @dataclass(frozen=True)
@@ -119,18 +118,16 @@ def audit_scope(user: User):
 
 
 def card_for(user: User, number) -> Card:
-    """The card with this number (or scanned code) if ``user`` may see it; NotFound otherwise."""
-    if isinstance(number, str) and ("/k/" in number or "." in number.strip()):
-        card, _, _ = identify(number)
-        number = card.number if card else ""
-    if not isinstance(number, str) or not numbers.looks_like_number(number):
-        raise InvalidInput(_l("This is not a card number."), "number")
-    if not numbers.is_valid(number):
-        raise InvalidInput(_l("The card number looks mistyped."), "number")
-    card = db.session.scalar(
-        select(Card).where(Card.number == numbers.normalise(number), card_scope(user))
-    )
-    if card is None:
+    """The card with this number, imported ID or scanned code if ``user`` may see it;
+    NotFound otherwise."""
+    try:
+        card = find_card(number)
+    except NotFound:
+        card = None
+    if (
+        card is None
+        or db.session.scalar(select(Card.id).where(Card.id == card.id, card_scope(user))) is None
+    ):
         raise NotFound(_l("No card with this number at your site."), "number")
     return card
 

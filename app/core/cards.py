@@ -26,7 +26,7 @@ from ..models import (
 )
 from . import accounts, audit, checkin, municipalities, numbers
 from .clock import day_start_utc, local_today, utcnow
-from .exceptions import Conflict, InvalidInput, NotFound
+from .exceptions import Conflict, InvalidInput
 from .validation import (
     check_all,
     check_birth_year,
@@ -90,19 +90,6 @@ def audit_change(actor, action: str, card: Card, before: dict | None, **extra) -
         area_id=card.home_area_id,
         site_id=card.issuing_site_id,
     )
-
-
-def find_card(number) -> Card:
-    """Any card by number or imported ID (typed in any case, with or without dashes), or
-    by its code: for the CLI."""
-    card, _typed, problem = checkin.identify(number)
-    if problem == "unknown":
-        raise NotFound(_l("No card has this number."), "number")
-    if problem == "mistyped":
-        raise InvalidInput(_l("The card number looks mistyped."), "number")
-    if problem is not None:
-        raise InvalidInput(_l("This is not a card number."), "number")
-    return card
 
 
 def issue_cards(area: Area, site: Site, count, actor: User | None = None) -> list[Card]:

@@ -162,6 +162,19 @@ def identify(code, lock: bool = False) -> tuple[Card | None, bool, str | None]:
     return None, False, "unreadable"  # (a scanned code of something else, say)
 
 
+def find_card(code) -> Card:
+    """Any card, by its number, an imported card's ID or its code (typed in any case, with
+    or without dashes); callers scope it (access.card_for). A clear refusal otherwise."""
+    card, _typed, problem = identify(code)
+    if problem == "unknown":
+        raise NotFound(_l("No card has this number."), "number")
+    if problem == "mistyped":
+        raise InvalidInput(_l("The card number looks mistyped."), "number")
+    if card is None:
+        raise InvalidInput(_l("This is not a card number."), "number")
+    return card
+
+
 def card_for_token(token: str, lock: bool = False) -> tuple[Card | None, str | None]:
     """(card, problem) for a signed token: forged, unknown or old_code."""
     try:

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.core import accounts, cards, checkin, numbers
+from app.core import accounts, cards, checkin, imports, numbers
+from app.core.tokens import make_token
 from app.extensions import db
 from app.models import AuditEntry, Card, Use
 from tests import factories
@@ -430,3 +431,40 @@ class TestCommunityCards:
         form = registration(card.number, client_cap="10", organisation="")
         assert issuer.post("/issuer/register", data=form).status_code == 302
         assert (fresh(card).kind, fresh(card).client_cap) == ("personal", None)
+
+
+class TestImportedCards:
+    """A card of the earlier registry is the issuer's like any other: found by its ID,
+    given a phone card, blocked and replaced the same way."""
+
+    EXPORT = (
+        "id;status;registered;valid_until;children;birth_year;postcode;municipality;site;area\n"
+        "KK-0001234;active;2025-03-14;2030-03-13;2;1984;33100;;issuer;PIR\n"
+    )
+
+    def imported(self) -> Card:
+        imports.import_cards(self.EXPORT.encode())
+        return db.session.scalar(select(Card).where(Card.legacy_id == "KK-0001234"))
+
+    def test_found_by_its_id_with_its_phone_card(self, issuer, world):
+        card = self.imported()
+        found = issuer.get("/issuer/find", query_string={"number": "kk 000 1234"})
+        assert found.status_code == 302 and found.location.endswith("/issuer/cards/KK0001234")
+
+        page = issuer.get("/issuer/cards/KK0001234")
+
+        assert page.status_code == 200 and "KK-0001234" in page.text
+        assert f"/k/{make_token(card.number, 1)}" in page.text  # its link and QR to hand over
+
+    def test_blocked_and_replaced_as_kaikus_own(self, issuer, world):
+        card = self.imported()
+        issuer.post("/issuer/cards/KK0001234/block", data={"block-confirm": "yes"})
+        assert fresh(card).status == "blocked"
+        issuer.post("/issuer/cards/KK0001234/unblock")
+        [new] = factories.stock(world.area, world.issuer)
+
+        issuer.post("/issuer/cards/KK0001234/replace", data={"replacement": new.number})
+
+        assert (fresh(card).status, fresh(new).status) == ("replaced", "active")
+        assert checkin.check_code("KK-0001234", world.venue).status == "replaced"
+        assert fresh(new).first_card_id == card.id
