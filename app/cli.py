@@ -404,6 +404,14 @@ def import_cards(**options):
     _import(imports.import_cards, **options)
 
 
+@sites_cli.command("import")
+@_import_options
+def import_sites(**options):
+    """Create the sites and venues an export names (slug, name, kind, area, category,
+    municipality); those already there stay as they are."""
+    _import(imports.import_sites, **options)
+
+
 @uses_cli.command("import")
 @_import_options
 def import_uses(**options):

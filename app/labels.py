@@ -77,23 +77,41 @@ LIFE_SITUATION_WORDS = {
 ROLE_WORDS = {"admin": _l("Coordinator (admin)"), "issuer": _l("Issuer"), "venue": _l("Venue desk")}
 SITE_KIND_WORDS = {"issuer": _l("Issuing site"), "venue": _l("Venue")}
 
-IMPORT_KIND_WORDS = {"cards": _l("Cards"), "uses": _l("Past uses")}
-IMPORT_COLUMN_WORDS = {  # Kaiku's import format (docs/import-format.md)
-    "id": _l("the card's ID in the earlier registry, as printed on the card"),
-    "status": _l("active, blocked or expired"),
-    "registered": _l("the day the card was given, as 2024-05-31 or 31.5.2024"),
-    "valid_until": _l("the card's last valid day"),
-    "children": _l("children under 16 who may come along, 0 to 9"),
-    "birth_year": _l("the holder's year of birth"),
-    "postcode": _l("the holder's postcode, five digits"),
-    "municipality": _l("the holder's home municipality: its code or name (if empty, the site's)"),
-    "site": _l("the issuing site, by its short name or name in Kaiku"),
-    "area": _l("the home area's code in Kaiku"),
-    "gender": _l("female, male or other (optional)"),
-    "life_situation": _l("employed, unemployed, student, retired, disability or other (optional)"),
-    "date": _l("the day of the visit"),
-    "card": _l("the card's number or ID"),
-    "venue": _l("the venue, by its short name or name in Kaiku"),
-    "category": _l("culture, education, science or sport (if empty, the venue's)"),
-    "adults": _l("always 1: the holder"),
+IMPORT_KIND_WORDS = {"sites": _l("Sites"), "cards": _l("Cards"), "uses": _l("Past uses")}
+_DAY = _l("as 2024-05-31 or 31.5.2024")
+IMPORT_COLUMN_WORDS = {  # Kaiku's import format (docs/import-format.md), per file
+    "sites": {
+        "slug": _l("the site's short name in web addresses: a-z, 0-9 and dashes"),
+        "name": _l("the site's name"),
+        "kind": _l("issuer or venue"),
+        "area": _l("the area's code in Kaiku"),
+        "category": _l("a venue's: culture, education, science or sport"),
+        "municipality": _l("the municipality's code or name (optional)"),
+    },
+    "cards": {
+        "id": _l("the card's ID in the earlier registry, as printed on the card"),
+        "status": _l("active, blocked or expired"),
+        "registered": _l("the day the card was given, %(as)s", **{"as": _DAY}),
+        "valid_until": _l("the card's last valid day"),
+        "children": _l("children under 16 who may come along, 0 to 9"),
+        "birth_year": _l("the holder's year of birth"),
+        "postcode": _l("the holder's postcode, five digits"),
+        "municipality": _l(
+            "the holder's home municipality: its code or name (if empty, the site's)"
+        ),
+        "site": _l("the issuing site, by its short name or name in Kaiku"),
+        "area": _l("the home area's code in Kaiku"),
+        "gender": _l("female, male or other (optional)"),
+        "life_situation": _l(
+            "employed, unemployed, student, retired, disability or other (optional)"
+        ),
+    },
+    "uses": {
+        "date": _l("the day of the visit, %(as)s", **{"as": _DAY}),
+        "card": _l("the card's number or ID"),
+        "venue": _l("the venue, by its short name or name in Kaiku"),
+        "category": _l("culture, education, science or sport (if empty, the venue's)"),
+        "adults": _l("always 1: the holder"),
+        "children": _l("children under 16 who came along, 0 to 9"),
+    },
 }

@@ -19,6 +19,7 @@ def _page(errors=None, status=200):
         "admin/imports.html",
         mappings=[(saved, imports.mapping_of(saved)) for saved in imports.saved_mappings()],
         columns=imports.COLUMNS,
+        all_columns=imports.ALL_COLUMNS,
         statuses=imports.STATUSES,
         form=request.form,
         errors=errors or {},

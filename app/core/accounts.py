@@ -115,7 +115,10 @@ def create_site(
     offers=(),
     default_use=None,
     actor: User | None = None,
+    commit: bool = True,
 ) -> Site:
+    """A new issuing site or venue (audited); ``commit`` False leaves it to the caller
+    (a sites file is imported whole or not at all)."""
     values = check_all(
         slug=lambda: check_slug(slug),
         area=lambda: find_area(area_code, actor),
@@ -128,7 +131,8 @@ def create_site(
     db.session.add(site)
     db.session.flush()
     audit.log(actor, "site.create", f"site {slug}", after=_site_record(site), **_site_scope(site))
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return site
 
 

@@ -13,7 +13,7 @@ from app.core import cards, checkin, imports, legacy, numbers, stats
 from app.core.access import Viewer
 from app.core.clock import local_today
 from app.core.tokens import card_url, read_token
-from app.models import AuditEntry, Card, ImportMapping, MonthlyUses, Use
+from app.models import AuditEntry, Card, ImportMapping, MonthlyUses, Site, Use
 from tests import factories
 
 HEADER = "id;status;registered;valid_until;children;birth_year;postcode;municipality;site;area"
@@ -186,7 +186,7 @@ class TestMappings:
 
     def test_a_mapping_only_names_kaikus_columns_and_statuses(self, world):
         with pytest.raises(imports.InvalidInputs) as refused:
-            imports.check_mapping({"name": "Nimi"}, {"ok": "lost"})
+            imports.check_mapping({"hetu": "Henkilötunnus"}, {"ok": "lost"})
         assert set(refused.value.errors) == {"columns", "statuses"}
 
 
@@ -296,3 +296,28 @@ class TestUsesImport:
         assert "import the cards first" in messages[0]
         assert "nowhere" in messages[1] and "Adults" in messages[1]
         assert "still to come" in messages[2]
+
+
+class TestSitesImport:
+    HEADER = "slug;name;kind;area;category;municipality"
+
+    def test_sites_the_files_name_are_created_first_and_once(self, world):
+        sites = csv_file(
+            "hall;Sports hall;venue;PIR;sport;",
+            "issuer;Issuer;issuer;PIR;;",  # already there: kept as it is
+            "social-2;Social services 2;Issuer;pir;;",
+            header=self.HEADER,
+        )
+        report = imports.import_sites(sites)
+
+        assert (report.written, report.added, report.unchanged) == (True, 2, 1)
+        hall = factories.db.session.scalar(select(Site).where(Site.slug == "hall"))
+        assert (hall.kind, hall.category, hall.area_id) == ("venue", "sport", world.area.id)
+        assert imports.import_sites(sites).added == 0
+
+    def test_a_bad_site_row_stops_the_file(self, world):
+        report = imports.import_sites(
+            csv_file("hall;Sports hall;venue;PIR;sport;", "x y;;shop;NOPE;;", header=self.HEADER)
+        )
+        assert not report.written and [row.line for row in report.refused] == [3]
+        assert factories.count(Site, Site.slug == "hall") == 0
