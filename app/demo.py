@@ -4,12 +4,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from .core import accounts, cards, municipalities
+from .core import accounts, cards, checkin, imports, municipalities
 from .core.clock import local_today
 from .core.tokens import card_url
 from .demo_history import AREAS, NETWORKS_SINCE, seed_history
 from .extensions import db
-from .models import Area
+from .models import Area, Card
 
 DEMO_PASSWORD = "kaiku-demo-2026"
 DEMO_USERS = (  # e-mail, role, site, area
@@ -91,6 +91,12 @@ def seed_demo() -> list[str]:
     for card in stock[5:]:
         states[card.number] = "unregistered"
 
+    for kind in ("sites", "cards", "uses"):  # the earlier registry's sample export
+        imports.LOADERS[kind](imports.sample(kind).read_bytes(), source=imports.sample(kind).name)
+    imported = db.session.scalars(
+        select(Card).where(Card.legacy_id.is_not(None)).order_by(Card.legacy_id)
+    ).all()
+
     history = seed_history(cards=400, uses=3000, venues=25, issuers=10, years=2)
     lines = [
         "Demo data loaded. Logins:",
@@ -102,6 +108,12 @@ def seed_demo() -> list[str]:
     for card in stock:
         lines.append(
             f"  {card.display_number}  {states[card.number]:20} "
+            f"{card_url(card.number, card.generation)}"
+        )
+    lines.append("Cards imported from the earlier registry (type the ID, or its phone card):")
+    for card in imported:
+        lines.append(
+            f"  {card.display_number:11} {checkin.card_state(card):20} "
             f"{card_url(card.number, card.generation)}"
         )
     return [*lines, *history]

@@ -299,6 +299,11 @@ def test_seed_demo_loads_once(cli):
     first = cli("seed-demo")
     assert first.exit_code == 0, first.output
     assert "desk@kaiku.test" in first.output and "kaiku_" in first.output
+    # the earlier registry's sample export, loaded by `cards import` as a real one would be
+    assert "KK-0001234  valid" in first.output and "/k/KK0001234-1." in first.output
+    imported = select(Card).where(Card.legacy_id.is_not(None))
+    assert len(db.session.scalars(imported).all()) == 6
+    assert db.session.scalar(select(Use).join(Card).where(Card.legacy_id == "A12345"))
     cards_after_first = db.session.query(Card).count()
     second = cli("seed-demo")
     assert "already loaded" in second.output
