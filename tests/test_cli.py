@@ -303,7 +303,9 @@ def test_seed_demo_loads_once(cli):
     assert "KK-0001234  valid" in first.output and "/k/KK0001234-1." in first.output
     imported = select(Card).where(Card.legacy_id.is_not(None))
     assert len(db.session.scalars(imported).all()) == 6
-    assert db.session.scalar(select(Use).join(Card).where(Card.legacy_id == "A12345"))
+    assert db.session.scalar(
+        select(Use).join(Card, Use.card_id == Card.id).where(Card.legacy_id == "A12345")
+    )
     cards_after_first = db.session.query(Card).count()
     second = cli("seed-demo")
     assert "already loaded" in second.output
