@@ -51,6 +51,7 @@ bench: install chromium
 	$(BIN)/python bench/card_page.py
 	$(BIN)/python bench/print_cards.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/imports.py
 	$(BIN)/python bench/load.py
 
 ## Start the demo database afresh (after the models changed, for instance).
