@@ -148,8 +148,10 @@ def summary(report: Report) -> list[str]:
     ]
     if report.written:
         lines.append(_("Imported.") if report.added or report.updated else _("Nothing to change."))
-    elif report.refused:
+    elif report.refused and (report.added or report.updated):
         lines.append(_("Nothing was written: fix the refused rows, or import only the valid ones."))
+    elif report.refused:
+        lines.append(_("Nothing was written: fix the refused rows and check the file again."))
     else:
         lines.append(_("Checked only: nothing was written."))
     for title, found in ((_("Refused"), report.refused), (_("Conflict"), report.conflicts)):
@@ -404,7 +406,7 @@ def _not_in_future(field_: str, day: date) -> date:
 
 
 def _message(error: InvalidInputs) -> str:
-    return "; ".join(str(message) for message in error.errors.values())
+    return " ".join(str(message) for message in error.errors.values())
 
 
 class _Registry:
@@ -498,7 +500,7 @@ def import_sites(
                 )
         except (InvalidInputs, InvalidInput, NotFound) as error:
             found = getattr(error, "errors", None) or {error.field: error.message}
-            message = "; ".join(str(text) for text in found.values())
+            message = " ".join(str(text) for text in found.values())
             report.refused.append(Refused(line, cells["slug"], message, values))
             continue
         existing.add(cells["slug"].lower())

@@ -47,7 +47,11 @@ def test_a_file_is_shown_first_then_imported(admin):
     assert "new 2, updated 0, unchanged 0, conflicts 0, refused 0" in preview.text
     assert imported() == [] and kept_upload() is not None
 
-    done = admin.post(f"/admin/import/{kept_upload().id}", follow_redirects=True)
+    done = admin.post(
+        f"/admin/import/{kept_upload().id}",
+        follow_redirects=True,
+        headers={"Accept-Language": "en"},
+    )
 
     assert done.status_code == 200 and "Imported." in done.text
     assert imported() == ["KK-0001234", "KK-0001235"]
