@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.core import accounts, cards, numbers
+from app.core import accounts, cards, imports, numbers
 from app.core.tokens import make_token
 from app.extensions import db
 from app.models import Use
@@ -269,3 +269,21 @@ def test_a_community_cards_clients_over_the_api(api, world):
     use = api.post("/uses", body(factories.url_of(card), clients=3))
     assert use.status_code == 201 and use.json["clients"] == 3
     assert use_rows() == 1
+
+
+def test_a_card_of_the_earlier_registry_by_its_id(api, world):
+    imports.import_cards(
+        b"id;status;registered;valid_until;children;birth_year;postcode;municipality;site;area\n"
+        b"KK-0001234;active;2025-03-14;2030-03-13;1;1984;33100;;issuer;PIR\n"
+    )
+    verdict = api.post("/verify", {"code": "kk 0001234"}).get_json()
+    assert (verdict["status"], verdict["card"]["number"], verdict["typed"]) == (
+        "valid",
+        "KK-0001234",
+        True,
+    )
+
+    used = api.post("/uses", {"code": "KK-0001234", "nonce": "legacy-api-1", "children": 1})
+
+    assert used.status_code == 201 and used.get_json()["card"] == "KK-0001234"
+    assert db.session.get(Use, used.get_json()["id"]).card.legacy_id == "KK-0001234"

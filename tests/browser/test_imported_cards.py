@@ -84,3 +84,11 @@ def test_the_phone_card_of_an_old_card_is_signed(live, launch, world):
     holder = page.context.new_page()
     holder.goto(live + "/k/" + url.rsplit("/k/", 1)[1])
     assert "KK-0001234" in holder.inner_text(".card-number")
+
+
+def test_an_old_cards_qr_holding_its_id_is_read_like_its_barcode(live, launch, world):
+    import_export()
+    page = desk_page(launch(camera="KK-0001234"), live)  # the QR's text is the ID itself
+
+    assert status_of(page) == "valid"
+    assert page.is_visible("#typed-note")
