@@ -34,6 +34,7 @@ ADMIN = [
     "/admin/events",
     "/admin/events/{event}",
     "/admin/late",
+    "/admin/import",
     "/admin/stock",
     "/admin/audit",
     YEAR_2025,
