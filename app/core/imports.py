@@ -405,8 +405,10 @@ def _not_in_future(field_: str, day: date) -> date:
     return day
 
 
-def _message(error: InvalidInputs) -> str:
-    return " ".join(str(message) for message in error.errors.values())
+def _message(error: InvalidInput | NotFound) -> str:
+    """Every mistake a refusal names, as sentences."""
+    found = getattr(error, "errors", None) or {error.field: error.message}
+    return " ".join(str(message) for message in found.values())
 
 
 class _Registry:
@@ -498,10 +500,8 @@ def import_sites(
                     actor=actor,
                     commit=False,
                 )
-        except (InvalidInputs, InvalidInput, NotFound) as error:
-            found = getattr(error, "errors", None) or {error.field: error.message}
-            message = " ".join(str(text) for text in found.values())
-            report.refused.append(Refused(line, cells["slug"], message, values))
+        except (InvalidInput, NotFound) as error:
+            report.refused.append(Refused(line, cells["slug"], _message(error), values))
             continue
         existing.add(cells["slug"].lower())
         report.added += 1
