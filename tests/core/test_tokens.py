@@ -68,9 +68,17 @@ def test_signed_payload_of_another_shape_is_rejected():
         read_token(signer.sign("name=Matti Meikäläinen").decode(), [KEY])
 
 
-def test_qr_of_a_card_url_fits_version_6_at_level_m():
-    url = "https://kaikukortti.kaiku.example.fi/k/" + make_token(NUMBER, 999_999, [KEY])
+@pytest.mark.parametrize("number", [NUMBER, "KK0001234", "Z" * 20])  # the longest old ID too
+def test_qr_of_a_card_url_fits_version_6_at_level_m(number):
+    url = "https://kaikukortti.kaiku.example.fi/k/" + make_token(number, 999_999, [KEY])
     assert len(qr_matrix(url)) <= 17 + 4 * MAX_VERSION + 2 * 4
+
+
+def test_an_imported_cards_token_carries_its_id():
+    token = make_token("KK0001234", 2, [KEY])
+    assert read_token(token, [KEY]) == ("KK0001234", 2)
+    with pytest.raises(BadToken):  # matched IDs only: never lower case, spaces or dashes
+        read_token(tokens._signer([KEY]).sign("KK-0001234-2").decode(), [KEY])
 
 
 def test_an_overlong_url_is_refused_rather_than_printed_unreadably():
