@@ -19,6 +19,7 @@ __all__ = [
     "SITE_KIND_WORDS",
     "IMPORT_COLUMN_WORDS",
     "IMPORT_KIND_WORDS",
+    "IMPORT_STATUS_WORDS",
 ]
 
 VERDICT_WORDS = {
@@ -77,6 +78,11 @@ LIFE_SITUATION_WORDS = {
 ROLE_WORDS = {"admin": _l("Coordinator (admin)"), "issuer": _l("Issuer"), "venue": _l("Venue desk")}
 SITE_KIND_WORDS = {"issuer": _l("Issuing site"), "venue": _l("Venue")}
 
+IMPORT_STATUS_WORDS = {  # the import format's statuses (docs/import-format.md)
+    "active": _l("Valid"),
+    "blocked": _l("Blocked"),
+    "expired": _l("Expired"),
+}
 IMPORT_KIND_WORDS = {"sites": _l("Sites"), "cards": _l("Cards"), "uses": _l("Past uses")}
 _DAY = _l("as 2024-05-31 or 31.5.2024")
 IMPORT_COLUMN_WORDS = {  # Kaiku's import format (docs/import-format.md), per file

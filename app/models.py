@@ -206,7 +206,7 @@ class Card(db.Model):
     number: Mapped[str] = mapped_column(String(20), unique=True)
     # An imported card's ID as the old registry wrote it (shown to staff, who compare it
     # with the card); None on Kaiku's own cards.
-    legacy_id: Mapped[str | None] = mapped_column(String(40))
+    legacy_id: Mapped[str | None] = mapped_column(String(40), index=True)
     home_area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
     issuing_site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
     status: Mapped[str] = mapped_column(String(12), default="unregistered")

@@ -59,6 +59,7 @@ def import_sample(kind: str):
 @role_required("admin")
 def upload_import():
     """Keep the file, and show what importing it would do (nothing is written yet)."""
+    _national_admin()
     try:
         upload = request.files.get("file")
         kept = imports.keep_upload(
@@ -68,8 +69,12 @@ def upload_import():
             request.form.get("mapping"),
             current_user,
         )
-        return _preview(kept, imports.run_upload(kept, dry_run=True))
     except KaikuError as error:
+        return _page(form_errors(error), refusal_status(error))
+    try:
+        return _preview(kept, imports.run_upload(kept, dry_run=True))
+    except KaikuError as error:  # (kept only to be imported)
+        imports.discard_upload(kept)
         return _page(form_errors(error), refusal_status(error))
 
 
@@ -82,6 +87,7 @@ def _preview(upload, report):
 @bp.post("/import/<int:upload_id>")
 @role_required("admin")
 def run_import(upload_id: int):
+    _national_admin()
     try:
         upload = imports.find_upload(upload_id, current_user)
         report = imports.run_upload(
@@ -99,6 +105,7 @@ def run_import(upload_id: int):
 @role_required("admin")
 def refused_rows(upload_id: int):
     """The refused rows of an upload as they were, with why: to fix and upload again."""
+    _national_admin()
     try:
         report = imports.run_upload(imports.find_upload(upload_id, current_user), dry_run=True)
     except KaikuError as error:
@@ -113,6 +120,7 @@ def refused_rows(upload_id: int):
 @bp.post("/import/<int:upload_id>/discard")
 @role_required("admin")
 def discard_import(upload_id: int):
+    _national_admin()
     try:
         imports.discard_upload(imports.find_upload(upload_id, current_user))
     except KaikuError as error:
@@ -126,6 +134,7 @@ def discard_import(upload_id: int):
 def save_mapping():
     """A mapping from the form: the file's name for each of Kaiku's columns, and the
     file's words for each status (separated by commas)."""
+    _national_admin()
     form = request.form
     try:
         columns = {

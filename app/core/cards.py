@@ -100,9 +100,12 @@ def issue_cards(area: Area, site: Site, count, actor: User | None = None) -> lis
     accounts.check_open(site)
     batch = Batch(site=site, area=area, count=count)
     fresh: set[str] = set()
+    imported = _imported_ids_of_kaiku_shape()
     while len(fresh) < count:
         fresh |= {numbers.generate() for _ in range(count - len(fresh))}
         fresh -= set(db.session.scalars(select(Card.number).where(Card.number.in_(fresh))))
+        if imported:  # a typo of the new number must never find an imported card
+            fresh = {new for new in fresh if numbers.one_typo_away(new).isdisjoint(imported)}
     cards = [
         Card(number=number, home_area=area, issuing_site=site, batch=batch)
         for number in sorted(fresh)
@@ -119,6 +122,12 @@ def issue_cards(area: Area, site: Site, count, actor: User | None = None) -> lis
     )
     db.session.commit()
     return cards
+
+
+def _imported_ids_of_kaiku_shape() -> set[str]:
+    """Imported cards' IDs that a typed Kaiku number could turn into (legacy.py)."""
+    ids = db.session.scalars(select(Card.number).where(Card.legacy_id.is_not(None)))
+    return {numbers.normalise(key) for key in ids if numbers.looks_like_number(key)}
 
 
 def register_card(

@@ -1,32 +1,42 @@
 """Reading the CSV files people upload: whatever their spreadsheet saved."""
 
 import csv
-from collections.abc import Iterator
+import io
 
 from flask_babel import lazy_gettext as _l
 
 from .exceptions import InvalidInput
 
 
-def read_rows(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """(header, rows): UTF-8 (or Windows-1252), separated by semicolons, commas or tabs,
-    lines starting with # are notes. The header's names are stripped and lower case;
-    each row comes with its line number in the file, its cells stripped."""
+def read_rows(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """(header, rows): UTF-8 (or Windows-1252), separated by semicolons, commas or tabs;
+    rows whose first cell starts with # are notes, empty rows are skipped. The header's
+    names are stripped and lower case; each row comes with the line it starts on, its
+    cells stripped. A file the CSV reader can't read is refused, naming the line."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
-    lines = [
-        (number, line)
-        for number, line in enumerate(text.splitlines(), start=1)
-        if line.strip() and not line.startswith("#")
-    ]
-    if not lines:
-        raise InvalidInput(_l("The file is empty."), "file")
-    delimiter = max(";,\t", key=lines[0][1].count)
-    cells = csv.reader((line for _, line in lines), delimiter=delimiter)
-    header = [name.strip().lower() for name in next(cells)]
-    numbered = (
-        (number, [cell.strip() for cell in row]) for (number, _), row in zip(lines[1:], cells)
+    first_line = next(
+        (line for line in text.split("\n") if line.strip() and not line.startswith("#")), ""
     )
-    return header, numbered
+    delimiter = max(";,\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, line = [], 1
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells) and not cells[0].lstrip().startswith("#"):
+                rows.append((line, [cell.strip() for cell in cells]))
+            line = reader.line_num + 1
+    except csv.Error:
+        raise InvalidInput(
+            _l(
+                "Line %(line)d can't be read: a cell is too long or a quote is not closed.",
+                line=line,
+            ),
+            "file",
+        ) from None
+    if not rows:
+        raise InvalidInput(_l("The file is empty."), "file")
+    (_, header), *rows = rows
+    return [name.lower() for name in header], rows

@@ -15,15 +15,15 @@ import hashlib
 import io
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from flask_babel import format_decimal
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import (
@@ -43,7 +43,7 @@ from ..models import (
 from . import access, accounts, audit, cards, legacy, numbers, tallies
 from .clock import day_start_utc, local_today, utcnow
 from .csv_input import read_rows
-from .exceptions import InvalidInput, InvalidInputs, NotFound
+from .exceptions import Conflict, InvalidInput, InvalidInputs, NotFound
 from .validation import (
     check_all,
     check_birth_year,
@@ -82,7 +82,12 @@ ALL_COLUMNS = tuple(
 )
 STATUSES = ("active", "blocked", "expired")  # an expired card is active until its last day
 DATA = Path(__file__).resolve().parent.parent / "data"
-_CHUNK = 500  # ids per IN (...) list
+_CHUNK = 500
+REASON = "reason"  # the last column of the refused rows given back: ignored on import
+EARLIEST = date(1990, 1, 1)  # no card of the programme is older
+LATEST_VALIDITY = timedelta(
+    days=10 * 366
+)  # how far ahead a card may be valid  # ids per IN (...) list
 _FINNISH_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 
 
@@ -122,7 +127,7 @@ class Report:
         import again."""
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";")
-        writer.writerow([*self.header, "reason"])
+        writer.writerow([*self.header, REASON])
         for row in self.refused:
             writer.writerow([*row.cells, str(row.message)])
         return out.getvalue()
@@ -252,6 +257,9 @@ def keep_upload(kind, filename, data: bytes, mapping_id, actor: User) -> ImportU
         file=lambda: _upload_data(data),
         mapping=lambda: _mapping_id(mapping_id),
     )
+    mapping = db.session.get(ImportMapping, values["mapping"]) if values["mapping"] else None
+    # A file with columns Kaiku doesn't import (names, say) is refused before it is kept.
+    _rows(values["kind"], data, mapping_of(mapping) if mapping else Mapping())
     discard_uploads(actor)
     upload = ImportUpload(
         kind=values["kind"],
@@ -298,13 +306,16 @@ def run_upload(upload: ImportUpload, *, dry_run: bool, skip_invalid: bool = Fals
         upload.data,
         upload.filename,
     )
-    report = load(
-        data, mapping, dry_run=dry_run, skip_invalid=skip_invalid, source=filename, actor=actor
-    )
+    try:
+        report = load(
+            data, mapping, dry_run=dry_run, skip_invalid=skip_invalid, source=filename, actor=actor
+        )
+    except IntegrityError:  # the same upload imported twice at once: the other one won
+        db.session.rollback()
+        raise Conflict(_l("This file is being imported already.")) from None
     if report.written:
         discard_uploads(actor)
         db.session.commit()
-    _analyse()
     return report
 
 
@@ -352,9 +363,12 @@ def _columns(kind: str, header: list[str], mapping: Mapping) -> dict[str, int]:
     named = {ours: mapping.columns.get(ours, ours) for ours in (*required, *optional)}
     where = {ours: header.index(theirs) for ours, theirs in named.items() if theirs in header}
     missing = [named[ours] for ours in required if ours not in where]
-    others = [name for name in header if name not in named.values()]
-    if missing or others:
+    others = [name for name in header if name not in (*named.values(), REASON)]
+    twice = sorted({name for name in header if header.count(name) > 1})
+    if missing or others or twice:
         messages = []
+        if twice:
+            messages.append(_l("The file names a column twice: %(names)s.", names=", ".join(twice)))
         if missing:
             messages.append(_l("The file has no column %(names)s.", names=", ".join(missing)))
         if others:
@@ -369,14 +383,28 @@ def _columns(kind: str, header: list[str], mapping: Mapping) -> dict[str, int]:
     return where
 
 
-def _rows(kind: str, data: bytes, mapping: Mapping):
+def _rows(kind: str, data: bytes, mapping: Mapping, report: Report | None = None):
+    """The file's header, and its rows as (line, cells as read, {Kaiku's column: cell}).
+    With a ``report``: each row counted, and a row with more cells than the header has
+    columns refused (what would they be?)."""
     header, rows = read_rows(data)
     where = _columns(kind, header, mapping)
+    if report is None:
+        return header, None
+    report.header = header
 
-    def cells_of(values: list[str]) -> dict[str, str]:
-        return {ours: (values[i] if i < len(values) else "") for ours, i in where.items()}
+    def each():
+        for line, values in rows:
+            report.rows += 1
+            cells = {ours: (values[i] if i < len(values) else "") for ours, i in where.items()}
+            if any(values[len(header) :]):
+                first = cells.get("id") or cells.get("card") or cells.get("slug") or ""
+                message = str(_l("The row has more cells than the first line names columns."))
+                report.refused.append(Refused(line, first, message, values))
+                continue
+            yield line, values, cells
 
-    return header, ((line, values, cells_of(values)) for line, values in rows)
+    return header, each()
 
 
 def _day(field_: str, value: str) -> date:
@@ -392,6 +420,16 @@ def _day(field_: str, value: str) -> date:
     if day is None:
         raise InvalidInput(
             _l("%(field)s: give the date as 2024-05-31 or 31.5.2024.", field=field_name(field_)),
+            field_,
+        )
+    if not EARLIEST <= day <= local_today() + LATEST_VALIDITY:
+        raise InvalidInput(
+            _l(
+                "%(field)s: a day from %(first)s to %(last)s.",
+                field=field_name(field_),
+                first=format_date(EARLIEST),
+                last=format_date(local_today() + LATEST_VALIDITY),
+            ),
             field_,
         )
     return day
@@ -416,11 +454,11 @@ class _Registry:
 
     def __init__(self):
         sites = db.session.execute(select(Site.id, Site.slug, Site.name, Site.kind)).all()
-        self.sites = {
-            (kind, name.lower()): site_id
-            for site_id, slug, site_name, kind in sites
-            for name in (slug, site_name)
-        }
+        self.slugs = {(kind, slug): site_id for site_id, slug, _, kind in sites}
+        self.names: dict[tuple, list[int]] = {}  # several sites may share a name
+        for site_id, _slug, name, kind in sites:
+            self.names.setdefault((kind, name.lower()), []).append(site_id)
+        self._kaiku_numbers = None
         self.categories = dict(db.session.execute(select(Site.id, Site.category)).all())
         self.municipality_of_site = dict(
             db.session.execute(select(Site.id, Site.municipality_code)).all()
@@ -438,15 +476,31 @@ class _Registry:
         }
 
     def site(self, kind: str, value: str) -> int:
-        site_id = self.sites.get((kind, value.lower()))
+        """A site by its slug, or by its name when no other site of the kind has it."""
+        field_ = "site" if kind == "issuer" else "venue"
+        named = self.names.get((kind, value.lower()), [])
+        site_id = self.slugs.get((kind, value.lower())) or (named[0] if len(named) == 1 else None)
+        if len(named) > 1 and site_id is None:
+            raise InvalidInput(
+                _l("Several sites are called %(name)s: give the short name instead.", name=value),
+                field_,
+            )
         if site_id is None:
             raise InvalidInput(
                 _l("No issuing site is called %(name)s: create it first.", name=value)
                 if kind == "issuer"
                 else _l("No venue is called %(name)s: create it first.", name=value),
-                "site" if kind == "issuer" else "venue",
+                field_,
             )
         return site_id
+
+    def kaiku_numbers(self) -> set[str]:
+        """Kaiku's own card numbers (read once, when an ID of their shape comes)."""
+        if self._kaiku_numbers is None:
+            self._kaiku_numbers = set(
+                db.session.scalars(select(Card.number).where(Card.legacy_id.is_(None)))
+            )
+        return self._kaiku_numbers
 
     def area(self, value: str) -> int:
         area_id = self.areas.get(value.lower())
@@ -480,11 +534,10 @@ def import_sites(
     """The issuing sites and venues the cards and uses files name, before them: each row
     made as `sites create` makes one (audited); a site already there stays as it is."""
     mapping = mapping or Mapping()
-    header, rows = _rows("sites", data, mapping)
-    report = Report("sites", header)
+    report = Report("sites", [])
+    _, rows = _rows("sites", data, mapping, report)
     existing = set(db.session.scalars(select(Site.slug)))
     for line, values, cells in rows:
-        report.rows += 1
         if cells["slug"].lower() in existing:
             report.unchanged += 1
             continue
@@ -525,15 +578,23 @@ def import_cards(
 ) -> Report:
     """Import (or with ``dry_run`` only check) a cards file; see the module's docstring."""
     mapping = mapping or Mapping()
-    header, rows = _rows("cards", data, mapping)
-    report, registry = Report("cards", header), _Registry()
+    report, registry = Report("cards", []), _Registry()
+    _, rows = _rows("cards", data, mapping, report)
     checked, seen = [], set()
     for line, values, cells in rows:
-        report.rows += 1
         try:
             row = _check_card(cells, mapping, registry)
             if row["number"] in seen:
                 raise InvalidInputs({"id": _l("The same ID is on an earlier line.")})
+            if legacy.confusable(row["number"], registry.kaiku_numbers()):
+                raise InvalidInputs(
+                    {
+                        "id": _l(
+                            "One typo of a Kaiku card number would read as this ID: desks "
+                            "could take one card for the other."
+                        )
+                    }
+                )
             seen.add(row["number"])
             checked.append((line, values, row))
         except InvalidInputs as error:
@@ -581,7 +642,8 @@ def _analyse() -> None:
     """Tell the query planner about the rows just added: PostgreSQL otherwise takes the
     card table for as small as before and reads all of it for each lookup by number (a
     second import of 100,000 cards took minutes instead of seconds)."""
-    db.session.execute(text("ANALYZE"))
+    for table in ("card", '"use"'):
+        db.session.execute(text(f"ANALYZE {table}"))
     db.session.commit()
 
 
@@ -662,13 +724,7 @@ def _conflict(card: Card) -> str:
         return str(_l("A Kaiku card has this number."))
     if card.holder_data_removed_at:
         return str(_l("The holder's data was removed in Kaiku: Kaiku's state is kept."))
-    return str(
-        _l(
-            "Kaiku changed this card since the last import (now: %(state)s): Kaiku's state "
-            "is kept.",
-            state=_state_of(card).replace("|", ", "),
-        )
-    )
+    return str(_l("Kaiku changed this card since the last import: Kaiku's state is kept."))
 
 
 _COMPARED = (
@@ -760,21 +816,33 @@ def import_uses(
     them) on a day, at a venue, by a card already in Kaiku. The statistics are then
     worked out again (tallies.recount)."""
     mapping = mapping or Mapping()
-    header, rows = _rows("uses", data, mapping)
-    report, registry = Report("uses", header), _Registry()
-    checked, occurrences = [], Counter()
+    report, registry = Report("uses", []), _Registry()
+    _, rows = _rows("uses", data, mapping, report)
+    checked, seen = [], set()
     for line, values, cells in rows:
-        report.rows += 1
         try:
             row = _check_use(cells, registry)
+            visit = (row["card"], row["venue_id"], row["day"])
+            if visit in seen:  # one use per card, venue and day (uq_use_per_day)
+                raise InvalidInputs(
+                    {"date": _l("The same card, venue and day is on an earlier line.")}
+                )
         except InvalidInputs as error:
             report.refused.append(Refused(line, cells.get("card", ""), _message(error), values))
             continue
-        key = (row["card"], row["day"], row["venue_id"], row["category"], row["children"])
-        occurrences[key] += 1
-        checked.append((line, values, row, _nonce(key, occurrences[key])))
+        seen.add(visit)
+        # from the cells as written: a venue's category changed later makes no new uses
+        key = (*visit, cells["category"].lower(), row["children"])
+        checked.append((line, values, row, _nonce(key)))
     holders = _cards_by_key({row["card"] for _, _, row, _ in checked})
     known = _known_nonces([nonce for *_, nonce in checked])
+    recorded = _recorded_visits(
+        [
+            (holders[row["card"]]["id"], row["venue_id"], row["day"])
+            for _, _, row, _ in checked
+            if row["card"] in holders
+        ]
+    )
     new = []
     for line, values, row, nonce in checked:
         card = holders.get(row["card"])
@@ -798,6 +866,11 @@ def import_uses(
             )
         elif nonce in known:
             report.unchanged += 1
+        elif (card["id"], row["venue_id"], row["day"]) in recorded:
+            message = str(
+                _l("Kaiku already has this card's use at this venue on this day: it is kept.")
+            )
+            report.conflicts.append(Refused(line, row["printed"], message, values))
         else:
             new.append(_use_row(row, card, nonce))
     report.added = len(new)
@@ -856,9 +929,9 @@ def _card_key(value: str) -> str:
     return key
 
 
-def _nonce(key: tuple, occurrence: int) -> str:
+def _nonce(key: tuple) -> str:
     """The same row imported again finds the use it made (uses' nonces are unique)."""
-    text = "|".join(str(part) for part in (*key, occurrence))
+    text = "|".join(str(part) for part in key)
     return "import:" + hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
@@ -878,6 +951,21 @@ def _cards_by_key(keys: set[str]) -> dict[str, dict]:
         )
         found.update((row.number, row._asdict()) for row in rows if row.valid_from is not None)
     return found
+
+
+def _recorded_visits(visits: list[tuple]) -> set[tuple]:
+    """Of these (card, venue, day), those with a use already (not undone, no event)."""
+    found, cards_ = set(), sorted({card for card, _, _ in visits})
+    for start in range(0, len(cards_), _CHUNK):
+        rows = db.session.execute(
+            select(Use.card_id, Use.venue_id, Use.day).where(
+                Use.card_id.in_(cards_[start : start + _CHUNK]),
+                Use.voided_at.is_(None),
+                Use.event_id.is_(None),
+            )
+        )
+        found.update(tuple(row) for row in rows)
+    return found & set(visits)
 
 
 def _known_nonces(nonces: list[str]) -> set[str]:

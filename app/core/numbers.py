@@ -71,6 +71,19 @@ def is_valid(text: str) -> bool:
     return looks_like_number(value) and check_symbol(value[:DATA_LENGTH]) == value[-1]
 
 
+def one_typo_away(number: str) -> set[str]:
+    """Every text a single typo makes of a number: one symbol changed, or two neighbours
+    swapped. The check symbol tells each of them from a valid number; an imported card's
+    ID must not be one of them (see legacy.py), or a typo would find that card instead."""
+    found = set()
+    for i, symbol in enumerate(number):
+        found.update(number[:i] + other + number[i + 1 :] for other in ALPHABET if other != symbol)
+    for i in range(len(number) - 1):
+        found.add(number[:i] + number[i + 1] + number[i] + number[i + 2 :])
+    found.discard(number)
+    return found
+
+
 def display(number: str) -> str:
     """``K7Q4MZR2C`` -> ``K7Q-4MZ-R2C``: groups of three are easier to read aloud."""
     return "-".join(number[i : i + 3] for i in range(0, len(number), 3))

@@ -44,6 +44,7 @@ def upgrade():
     with op.batch_alter_table("card", schema=None) as batch_op:
         batch_op.add_column(sa.Column("legacy_id", sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column("imported_as", sa.String(length=40), nullable=True))
+        batch_op.create_index(batch_op.f("ix_card_legacy_id"), ["legacy_id"], unique=False)
         batch_op.alter_column(
             "number",
             existing_type=sa.VARCHAR(length=9),
@@ -61,6 +62,7 @@ def downgrade():
             type_=sa.VARCHAR(length=9),
             existing_nullable=False,
         )
+        batch_op.drop_index(batch_op.f("ix_card_legacy_id"))
         batch_op.drop_column("imported_as")
         batch_op.drop_column("legacy_id")
     op.drop_table("import_upload")

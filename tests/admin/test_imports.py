@@ -81,7 +81,13 @@ def test_the_report_is_in_the_admins_language(admin):
 def test_a_file_with_other_columns_is_refused_before_anything(admin):
     response = upload(admin, ROWS[0] + ";Maija Meikäläinen", header=HEADER + ";nimi")
     assert response.status_code == 422 and "no names or identity data" in response.text
-    assert imported() == []
+    assert imported() == [] and kept_upload() is None  # the names were never kept
+
+
+def test_a_file_the_reader_cant_read_is_refused_and_not_kept(admin):
+    response = upload(admin, '"never closed;' + "x" * 200_000)
+    assert response.status_code == 422 and "Line 2" in response.text
+    assert kept_upload() is None
 
 
 def test_a_saved_mapping_reads_another_export(admin):
@@ -112,7 +118,8 @@ def test_a_large_export_fits_where_forms_do_not(admin):
 
 def test_only_national_admins_import(coordinator):
     assert coordinator.get("/admin/import").status_code == 403
-    assert upload(coordinator, *ROWS).status_code == 403
+    refused = upload(coordinator, *ROWS)
+    assert refused.status_code == 403 and "Import the earlier registry" not in refused.text
     assert imported() == [] and kept_upload() is None
 
 

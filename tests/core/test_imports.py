@@ -3,13 +3,13 @@ again without changing what is already there, and Kaiku's own changes kept."""
 
 import random
 import string
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from app.core import cards, checkin, imports, legacy, numbers, stats
+from app.core import accounts, cards, checkin, imports, legacy, numbers, stats
 from app.core.access import Viewer
 from app.core.clock import local_today
 from app.core.tokens import card_url, read_token
@@ -287,7 +287,7 @@ class TestUsesImport:
             csv_file(
                 "2025-04-05;NOPE-1;theatre;culture;1;0",
                 "2025-04-05;KK-0001234;nowhere;culture;2;0",
-                "2999-01-01;KK-0001234;theatre;culture;1;0",
+                f"{local_today() + timedelta(days=1)};KK-0001234;theatre;culture;1;0",
                 header=USES_HEADER,
             )
         )
@@ -321,3 +321,94 @@ class TestSitesImport:
         )
         assert not report.written and [row.line for row in report.refused] == [3]
         assert factories.count(Site, Site.slug == "hall") == 0
+
+
+class TestWhatAFileMayNotDo:
+    """Found by trying odd files: each is refused in words, and nothing is written."""
+
+    def test_an_id_kaiku_would_read_as_its_own_number_or_a_typo_of_one(self, world):
+        number = numbers.generate()
+        with_en_dashes = "–".join(number[i : i + 3] for i in range(0, 9, 3))
+        typo = number[:4] + number[5] + number[4] + number[6:]
+        assert not numbers.is_valid(typo) or typo == number
+        kaiku = factories.active_card(world.area, world.issuer)
+        near_kaiku = kaiku.number[:-1] + next(s for s in "XYZ" if s != kaiku.number[-1])
+        rows = [
+            f"{old};active;2025-01-01;2030-01-01;0;1980;33100;;issuer;PIR"
+            for old in (with_en_dashes, near_kaiku, "131052-308T")
+        ]
+        report = imports.import_cards(csv_file(*rows))
+        assert [row.line for row in report.refused] == [2, 3, 4]
+        assert "Kaiku card number" in report.refused[0].message
+        assert "One typo" in report.refused[1].message
+        assert "personal identity code" in report.refused[2].message
+
+    def test_new_stock_is_never_one_typo_from_an_imported_id(self, world, monkeypatch):
+        kaiku = numbers.generate()
+        old = kaiku[:2] + next(s for s in "XYZ" if s != kaiku[2]) + kaiku[3:]  # one typo
+        imports.import_cards(
+            csv_file(f"{old};active;2025-01-01;2030-01-01;0;1980;33100;;issuer;PIR")
+        )
+        made = iter([kaiku, numbers.generate()])
+        monkeypatch.setattr(numbers, "generate", lambda: next(made))
+
+        [new] = cards.issue_cards(world.area, world.issuer, 1)
+
+        assert new.number != kaiku
+
+    def test_rows_wider_than_the_header_twice_named_columns_and_long_cells(self, world):
+        report = imports.import_cards(csv_file(GOOD[0] + ";Maija Meikäläinen", GOOD[1]))
+        assert [row.line for row in report.refused] == [2] and not report.written
+        with pytest.raises(imports.InvalidInput, match="twice"):
+            imports.import_cards(csv_file(GOOD[0] + ";x", header=HEADER + ";id"))
+        with pytest.raises(imports.InvalidInput, match="Line 2"):
+            imports.import_cards(csv_file("A" * 200_000))
+        with pytest.raises(imports.InvalidInput, match="Line 3"):
+            imports.import_cards(csv_file(GOOD[0], '"never closed;' + "x" * 200_000))
+        assert factories.count(Card, Card.legacy_id.is_not(None)) == 0
+
+    def test_days_out_of_any_cards_life(self, world):
+        report = imports.import_cards(
+            csv_file("OLD-1;active;0001-01-01;9999-12-31;0;1980;33100;;issuer;PIR")
+        )
+        assert "Registered: a day from" in report.refused[0].message
+        assert "Valid until: a day from" in report.refused[0].message
+
+    def test_the_refused_rows_once_fixed_import_with_their_reason_column(self, world):
+        bad = GOOD[0].replace("33100", "331")
+        refused = imports.import_cards(csv_file(bad, GOOD[1])).refused
+        report = imports.Report("cards", HEADER.split(";"), refused=refused)
+        fixed = report.refused_csv().replace(";331;", ";33100;").encode()
+
+        assert imports.import_cards(fixed).added == 1
+
+    def test_a_venue_by_its_short_name_first_and_never_a_guess(self, world):
+        for slug in ("hall-a", "hall-b", "hall"):
+            name = "Museum" if slug == "hall" else "Sports hall"  # "hall" has the museum's name
+            accounts.create_site(slug, name, area_code="PIR", kind="venue", category="sport")
+        imports.import_cards(csv_file(*GOOD))
+        uses = csv_file(
+            "2025-04-05;KK-0001234;museum;culture;1;0",  # the slug, not the other's name
+            "2025-04-06;KK-0001234;Sports hall;;1;0",
+            header=USES_HEADER,
+        )
+        report = imports.import_uses(uses, skip_invalid=True)
+
+        assert "Several sites are called Sports hall" in report.refused[0].message
+        [use] = factories.db.session.scalars(select(Use)).all()
+        assert use.venue_id == world.other_venue.id
+
+    def test_one_use_per_card_venue_and_day(self, world):
+        imports.import_cards(csv_file(*GOOD))
+        checkin.record_use("KK0001234", world.venue, nonce="kaiku-own-1")  # today, in Kaiku
+        uses = csv_file(
+            "2025-04-05;KK-0001234;theatre;culture;1;0",
+            "2025-04-05;KK-0001234;theatre;culture;1;2",
+            f"{local_today()};KK-0001234;theatre;culture;1;0",
+            header=USES_HEADER,
+        )
+        report = imports.import_uses(uses, skip_invalid=True)
+
+        assert [row.line for row in report.refused] == [3]
+        assert [row.line for row in report.conflicts] == [4]
+        assert report.written and factories.count(Use) == 2
