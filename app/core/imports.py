@@ -259,7 +259,7 @@ def keep_upload(kind, filename, data: bytes, mapping_id, actor: User) -> ImportU
     )
     mapping = db.session.get(ImportMapping, values["mapping"]) if values["mapping"] else None
     # A file with columns Kaiku doesn't import (names, say) is refused before it is kept.
-    _rows(values["kind"], data, mapping_of(mapping) if mapping else Mapping())
+    _check_header(values["kind"], data, mapping_of(mapping) if mapping else None)
     discard_uploads(actor)
     upload = ImportUpload(
         kind=values["kind"],
@@ -383,15 +383,18 @@ def _columns(kind: str, header: list[str], mapping: Mapping) -> dict[str, int]:
     return where
 
 
-def _rows(kind: str, data: bytes, mapping: Mapping, report: Report | None = None):
-    """The file's header, and its rows as (line, cells as read, {Kaiku's column: cell}).
-    With a ``report``: each row counted, and a row with more cells than the header has
-    columns refused (what would they be?)."""
+def _check_header(kind: str, data: bytes, mapping: Mapping | None = None) -> None:
+    """Refuse a file whose columns are not Kaiku's before anything of it is kept."""
+    _columns(kind, read_rows(data)[0], mapping or Mapping())
+
+
+def _reading(kind: str, data: bytes, mapping: Mapping | None):
+    """(report, rows) of a file: each row as (line, cells as read, {Kaiku's column: cell}),
+    counted in the report; a row with more cells than the header has columns is refused
+    (what would they be?)."""
     header, rows = read_rows(data)
-    where = _columns(kind, header, mapping)
-    if report is None:
-        return header, None
-    report.header = header
+    where = _columns(kind, header, mapping or Mapping())
+    report = Report(kind, header)
 
     def each():
         for line, values in rows:
@@ -404,7 +407,7 @@ def _rows(kind: str, data: bytes, mapping: Mapping, report: Report | None = None
                 continue
             yield line, values, cells
 
-    return header, each()
+    return report, each()
 
 
 def _day(field_: str, value: str) -> date:
@@ -533,9 +536,7 @@ def import_sites(
 ) -> Report:
     """The issuing sites and venues the cards and uses files name, before them: each row
     made as `sites create` makes one (audited); a site already there stays as it is."""
-    mapping = mapping or Mapping()
-    report = Report("sites", [])
-    _, rows = _rows("sites", data, mapping, report)
+    report, rows = _reading("sites", data, mapping)
     existing = set(db.session.scalars(select(Site.slug)))
     for line, values, cells in rows:
         if cells["slug"].lower() in existing:
@@ -578,8 +579,7 @@ def import_cards(
 ) -> Report:
     """Import (or with ``dry_run`` only check) a cards file; see the module's docstring."""
     mapping = mapping or Mapping()
-    report, registry = Report("cards", []), _Registry()
-    _, rows = _rows("cards", data, mapping, report)
+    (report, rows), registry = _reading("cards", data, mapping), _Registry()
     checked, seen = [], set()
     for line, values, cells in rows:
         try:
@@ -815,9 +815,7 @@ def import_uses(
     """Import (or check) past uses: each row one visit (one adult, the children with
     them) on a day, at a venue, by a card already in Kaiku. The statistics are then
     worked out again (tallies.recount)."""
-    mapping = mapping or Mapping()
-    report, registry = Report("uses", []), _Registry()
-    _, rows = _rows("uses", data, mapping, report)
+    (report, rows), registry = _reading("uses", data, mapping), _Registry()
     checked, seen = [], set()
     for line, values, cells in rows:
         try:
