@@ -225,6 +225,7 @@ def _uses(rng, holders: list[dict], venues: list[Site], count: int, today: date)
                     venue_id=venue.id,
                     category=category,
                     home_area_id=holder["home_area_id"],
+                    home_municipality_code=holder["municipality_code"],
                     issuing_site_id=holder["issuing_site_id"],
                     first_card_id=holder["first_card_id"],
                     recorded_at=at,

@@ -286,8 +286,9 @@ class Use(db.Model):
 
     The partial unique indexes are the last word on "one use per event, or per
     day without an event": two racing desks cannot both insert. The card's home
-    area, issuing site and first card are copied in as they were at the visit, so
-    that statistics read this table alone (or MonthlyUses), from covering indexes.
+    area and municipality, issuing site and first card are copied in as they were at
+    the visit, so that statistics read this table alone (or MonthlyUses), from covering
+    indexes.
     """
 
     __table_args__ = (
@@ -339,6 +340,16 @@ class Use(db.Model):
             sqlite_where=text("voided_at IS NULL"),
             postgresql_where=text("voided_at IS NULL"),
         ),
+        Index(  # by home municipality, then day: a municipality's figures of a period
+            "ix_use_municipalities",
+            "home_municipality_code",
+            "day",
+            "category",
+            "children",
+            "first_card_id",
+            sqlite_where=text("voided_at IS NULL"),
+            postgresql_where=text("voided_at IS NULL"),
+        ),
         Index(  # by holder: has a holder used a card at all, and how often
             "ix_use_holder",
             "first_card_id",
@@ -352,6 +363,9 @@ class Use(db.Model):
     venue_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"), index=True)
     home_area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    # The holder's home municipality at the visit (a code, kept as history: None when the
+    # card had none, as cards registered before municipalities were known).
+    home_municipality_code: Mapped[str | None] = mapped_column(String(3))
     issuing_site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
     first_card_id: Mapped[int] = mapped_column(ForeignKey("card.id"))
     category: Mapped[str] = mapped_column(String(12))

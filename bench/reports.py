@@ -156,7 +156,9 @@ def bench(app, label: str) -> None:
         ]
         if role.endswith("admin"):
             rows += [
-                ("yearly table", "/reports/years"),
+                ("national yearly table", "/reports/years"),
+                ("national table as published", "/reports/years?publish=1"),
+                ("national table, Excel for publishing", "/reports/national.xlsx?publish=1"),
                 ("yearly table CSV for publishing", "/reports/yearly.csv?publish=1"),
                 ("every use CSV, last year", f"/reports/uses.csv?{last_year}"),
                 ("every use CSV, 5 years", f"/reports/uses.csv?{five_years}"),

@@ -181,16 +181,20 @@ class History:
     e: Card
 
 
+TAMPERE, NOKIA, ESPOO = "837", "536", "049"  # Statistics Finland's codes
+
+
 def history(world: World, monkeypatch) -> History:
     """Two areas, four holders and eleven uses, at the edges of the year 2025 in
     Finnish time. (Times are Helsinki wall-clock; UTC is 2 hours earlier in winter.)
 
-    Holders (registered):      A PIR 2025-01-01 00:30 (UTC: still 2024), 2 children,
+    Holders (registered, home municipality):
+                               A PIR Tampere 2025-01-01 00:30 (UTC: still 2024), 2 children,
                                renewed in December 2025;
-                               B PIR 2024-05-01;
-                               C UUS 2025-03-10, replaced by C2 on 2025-06-01;
-                               D PIR 2025-05-05, never used;
-                               E PIR 2026-01-01 00:15 (UTC: still 2025), never used.
+                               B PIR Nokia 2024-05-01;
+                               C UUS Espoo 2025-03-10, replaced by C2 on 2025-06-01;
+                               D PIR Tampere 2025-05-05, never used;
+                               E PIR Nokia 2026-01-01 00:15 (UTC: still 2025), never used.
     Uses:  1 A theatre 2025-01-01 10:00, 2 children   7 B museum  2024-06-01
            2 A museum  2025-01-15                     8 C sport   2025-04-01
            3 A college 2025-02-01 (education)         9 C2 sport  2025-07-01
@@ -206,9 +210,12 @@ def history(world: World, monkeypatch) -> History:
         "uus-sport", "Vantaan uimahalli", area_code="UUS", kind="venue", category="sport"
     )
 
-    def register(local, area, site, children=0):
+    network(world.area, TAMPERE, NOKIA)
+    network(uusimaa, ESPOO)
+
+    def register(local, area, site, municipality, children=0):
         travel(monkeypatch, local)
-        return active_card(area, site, children=children)
+        return active_card(area, site, children=children, municipality=municipality)
 
     def use(local, card, venue, children=0):
         travel(monkeypatch, local)
@@ -217,17 +224,17 @@ def history(world: World, monkeypatch) -> History:
         )
         return recorded
 
-    b = register("2024-05-01 12:00", world.area, world.issuer)
+    b = register("2024-05-01 12:00", world.area, world.issuer, NOKIA)
     use("2024-06-01 12:00", b, world.other_venue)
-    a = register("2025-01-01 00:30", world.area, world.issuer, children=2)
+    a = register("2025-01-01 00:30", world.area, world.issuer, TAMPERE, children=2)
     use("2025-01-01 10:00", a, world.venue, children=2)
     use("2025-01-01 01:00", b, world.venue)
     use("2025-01-15 12:00", a, world.other_venue)
     use("2025-02-01 12:00", a, world.course_venue)
     use("2025-03-01 12:00", a, uus_sport, children=1)
-    c = register("2025-03-10 12:00", uusimaa, uus_issuer)
+    c = register("2025-03-10 12:00", uusimaa, uus_issuer, ESPOO)
     use("2025-04-01 12:00", c, uus_sport)
-    d = register("2025-05-05 12:00", world.area, world.issuer)
+    d = register("2025-05-05 12:00", world.area, world.issuer, TAMPERE)
     travel(monkeypatch, "2025-06-01 12:00")
     c2 = cards.replace_card(c, stock(uusimaa, uus_issuer)[0])
     use("2025-07-01 12:00", c2, uus_sport)
@@ -237,7 +244,7 @@ def history(world: World, monkeypatch) -> History:
     cards.renew_card(a)
     use("2025-12-31 23:30", a, world.venue)
     use("2026-01-01 00:30", a, world.venue)
-    e = register("2026-01-01 00:15", world.area, world.issuer)
+    e = register("2026-01-01 00:15", world.area, world.issuer, NOKIA)
     travel(monkeypatch, None)
     return History(uusimaa, uus_issuer, uus_sport, a, b, c, c2, d, e)
 

@@ -399,6 +399,7 @@ def record_use(
         venue_id=venue.id,
         event_id=event.id if event else None,
         home_area_id=card.home_area_id,
+        home_municipality_code=card.municipality_code,
         issuing_site_id=card.issuing_site_id,
         first_card_id=card.first_card_id,
         category=category,

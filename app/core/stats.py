@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, distinct, func, literal_column, select
 
 from ..extensions import db
-from ..models import CATEGORIES, Card, Event, MonthlyUses, Site, Use
+from ..models import CATEGORIES, Card, Event, MonthlyUses, Municipality, Site, Use
 from .access import Viewer, card_scope, use_scope
 from .clock import day_start_utc, local_day, local_today
 from .exceptions import InvalidInput
@@ -381,6 +381,19 @@ def late_entries(viewer: Viewer, period: Period) -> int:
     )
 
 
+def municipalities_reached(viewer: Viewer, period: Period) -> frozenset[str]:
+    """The home municipalities of the holders who used a card in the period (as they
+    were at each visit): for each municipality, one look into its uses by
+    ix_use_municipalities, instead of reading every use of the period."""
+    used = (
+        select(Use.id)
+        .where(Use.home_municipality_code == Municipality.code, *counted(period))
+        .where(use_scope(viewer))
+        .exists()
+    )
+    return frozenset(db.session.scalars(select(Municipality.code).where(used)))
+
+
 @dataclass
 class Year:
     """One row of the programme's yearly national table."""
@@ -392,6 +405,15 @@ class Year:
         default_factory=lambda: {category: Tally() for category in CATEGORIES}
     )
     areas: int = 0  # areas involved: holders registered or uses at or from there
+    # The home municipalities of the holders who used a card that year.
+    municipalities: frozenset[str] = frozenset()
+
+    @property
+    def uses(self) -> Tally:
+        total = Tally()
+        for tally in self.by_category.values():
+            total.add(tally.adults, tally.children)
+        return total
 
 
 def yearly(viewer: Viewer) -> list[Year]:
@@ -418,5 +440,6 @@ def yearly(viewer: Viewer) -> list[Year]:
             row.by_category[place.category].add(place.adults, place.children)
             areas.update((place.venue_area_id, place.home_area_id))
         row.areas = len(areas)
+        row.municipalities = municipalities_reached(viewer, whole)
         rows.append(row)
     return rows

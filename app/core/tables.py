@@ -43,6 +43,7 @@ class Table:
     # The column ranked by, largest first (ties by the first column): the page may then
     # show only the top rows.
     rank_by: int | None = None
+    rounded: bool = False  # small counts hidden and the others rounded (``suppressed``)
 
     def __post_init__(self):
         if self.rank_by is not None:
@@ -102,6 +103,7 @@ def suppressed(table: Table) -> Table:
     if table.rank_by is not None:  # before positions are hidden
         table.rows.sort(key=lambda cells: (-_as_shown(cells[table.rank_by]), cells[0]))
     counts = [index for index, column in enumerate(table.columns) if column.kind == "count"]
+    table.rounded = True
     lines = [(row, cells) for row, cells in enumerate(table.rows)]
     if table.total is not None:
         lines.append((TOTAL, table.total))

@@ -80,27 +80,56 @@ def _presets() -> list[tuple[object, date, date]]:
     ]
 
 
+YEARLY = {  # tables of every year, not of a period: name -> builder
+    "national": tables.national,
+    "yearly": tables.yearly,  # its first layout, as scripts read it
+}
+
+
 @bp.get("/years")
 @role_required("admin")
 def years():
-    return render_template("reports/years.html", table=tables.yearly(current_user), scope=_scope())
+    """The national yearly table, exact or as published (``?publish=1``)."""
+    return render_template(
+        "reports/years.html",
+        table=_table("national"),
+        publish=_publish(),
+        rounding_note=export.ROUNDING_NOTE,
+        scope=_scope(),
+    )
 
 
 @bp.get("/<name>.csv")
 @role_required(*STAFF)
 def table_csv(name: str):
-    if name == "yearly":
+    return export.table_response(_table(name), _filename(name))
+
+
+@bp.get("/<name>.xlsx")
+@role_required(*STAFF)
+def table_xlsx(name: str):
+    return export.workbook_response(_table(name), _filename(name))
+
+
+def _table(name: str):
+    """A table this user may see, by name: a yearly one, or a dashboard's for the period
+    asked; small counts hidden outside the admin role and when asked to publish."""
+    if name in YEARLY:
         if current_user.role != "admin":
             abort(404)
-        table = tables.yearly(current_user)
-        if _publish():
-            table = suppressed(table)
-        return export.table_response(table, "kaiku-yearly")
+        table = YEARLY[name](current_user)
+        return suppressed(table) if _publish() else table
     if name not in tables.ROLE_TABLES[current_user.role]:
         abort(404)
+    (table,) = tables.dashboard(current_user, _period(), names=[name], publish=_publish())
+    return table
+
+
+def _filename(name: str) -> str:
+    if name in YEARLY:
+        return f"kaiku-{name}"
     period = _period()
-    (table,) = tables.dashboard(current_user, period, names=[name], publish=_publish())
-    return export.table_response(table, f"kaiku-{name}-{period.start}-{period.end}")
+    return f"kaiku-{name}-{period.start}-{period.end}"
 
 
 @bp.get("/uses.csv")

@@ -7,6 +7,7 @@ import hmac
 import io
 from datetime import date, datetime, timedelta, timezone
 
+import xlsxwriter
 from babel.numbers import (
     format_decimal,
     format_percent,
@@ -117,6 +118,62 @@ def _inert(text: str) -> str:
 
 def table_response(table: Table, filename: str) -> Response:
     return _download(table_csv(table), filename)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_workbook(table: Table) -> bytes:
+    """The table as a spreadsheet to paste into a report: the header row frozen, counts
+    and shares as numbers (shares formatted as percent), "<5" where a count is hidden,
+    and under a rounded table the note that its parts may not add up."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet(_sheet_name(str(table.title)))
+    header = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    bold = book.add_format({"bold": True})
+    percent = book.add_format({"num_format": "0.0%"})
+    formats = {"share": percent, "change": percent}
+    for column, spec in enumerate(table.columns):
+        sheet.write_string(0, column, str(spec.label), header)
+        sheet.set_column(column, column, 24 if spec.kind == "text" else 14)
+    sheet.freeze_panes(1, 0)
+    lines = table.body() + ([table.footer()] if table.total is not None else [])
+    for row, cells in enumerate(lines, start=1):
+        total = table.total is not None and row == len(lines)
+        for column, cell in enumerate(cells):
+            style = bold if total and column == 0 else formats.get(cell.kind)
+            if cell.hidden:
+                sheet.write_string(row, column, SMALL_COUNT)
+            elif cell.value is None:
+                sheet.write_blank(row, column, None)
+            elif cell.kind in ("count", "number", "year", "share", "change"):
+                sheet.write_number(row, column, cell.value, style)
+            else:  # text (never a formula), months and dates as people read them
+                sheet.write_string(row, column, shown(cell), style)
+    if table.rounded:
+        sheet.write_string(len(lines) + 2, 0, str(ROUNDING_NOTE))
+    book.close()
+    return buffer.getvalue()
+
+
+ROUNDING_NOTE = _l(
+    "Each figure is rounded to the nearest 5 on its own (a count from 1 to 4 shows as <5), "
+    "so the parts may not add up to the totals."
+)
+
+
+def _sheet_name(title: str) -> str:
+    """A worksheet's name: at most 31 characters, none of []:*?/\\."""
+    return "".join(" " if char in "[]:*?/\\" else char for char in title)[:31]
+
+
+def workbook_response(table: Table, filename: str) -> Response:
+    return Response(
+        table_workbook(table),
+        mimetype=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
+    )
 
 
 def uses_csv(user: User, period: stats.Period):

@@ -385,7 +385,8 @@ def _registration_table(table: Table) -> Table:
 
 
 def yearly(user: User) -> Table:
-    """The programme's yearly national table: one row a year."""
+    """The yearly table in its first layout, category by category (``yearly.csv``, which
+    scripts read): the national table below is the programme's published one."""
     columns = [
         Column(_l("Year"), "year"),
         Column(_l("Cards registered")),
@@ -399,12 +400,11 @@ def yearly(user: User) -> Table:
         ]
     columns.append(Column(_l("Areas involved"), "number"))
     rows = []
-    for year in stats.yearly(Viewer.of(user)):
+    for year in reversed(stats.yearly(Viewer.of(user))):  # the latest year first
         row = [year.year, year.registered, year.activated]
         for category in CATEGORIES:
             row += [year.by_category[category].adults, year.by_category[category].children]
         rows.append(row + [year.areas])
-    rows.reverse()  # the latest year first
     return Table(
         "yearly",
         _l("Yearly table"),
@@ -417,9 +417,43 @@ def yearly(user: User) -> Table:
     )
 
 
+def national(user: User) -> Table:
+    """The programme's yearly national table, column by column as it is published."""
+    years = list(reversed(stats.yearly(Viewer.of(user))))  # the latest year first
+    columns = [
+        Column(_l("Year"), "year"),
+        Column(_l("Cards registered")),
+        Column(_l("Cards activated")),
+    ]
+    words = [CATEGORY_WORDS[category] for category in CATEGORIES]
+    columns += [Column(_l("Adult uses: %(category)s", category=word)) for word in words]
+    columns += [Column(_l("Child uses: %(category)s", category=word)) for word in words]
+    columns += [Column(_l("Total uses")), Column(_l("Municipalities"), "number")]
+    rows = [
+        [year.year, year.registered, year.activated]
+        + [year.by_category[category].adults for category in CATEGORIES]
+        + [year.by_category[category].children for category in CATEGORIES]
+        + [year.uses.adults + year.uses.children, len(year.municipalities)]
+        for year in years
+    ]
+    table = Table(
+        "national",
+        _l("National yearly table"),
+        columns,
+        rows,
+        description=_l(
+            "One row a year, as the programme publishes it: holders registered, holders who "
+            "used their card (activated), uses by adults and by children in each category, "
+            "all uses, and the home municipalities of the holders who used a card that year."
+        ),
+    )
+    every_year = frozenset().union(*(year.municipalities for year in years))
+    return _with_total(table, distinct=len(every_year))
+
+
 def _with_total(table: Table, distinct: int | None = None) -> Table:
-    """A total row: the sum of every count column (``distinct`` for a last column
-    of different cards, which do not add up)."""
+    """A total row: the sum of every count column (``distinct`` for a last column of
+    different cards or municipalities, which do not add up)."""
     total = [_l("Total")]
     for index, column in enumerate(table.columns[1:], start=1):
         if column.kind in ("count", "number"):

@@ -74,6 +74,9 @@ DERIVED = {
     ),
     ("use", "clients"): "0",
     ("use", "late"): "false",
+    ("use", "home_municipality_code"): (  # 0012
+        "(SELECT card.municipality_code FROM card WHERE card.id = use.card_id)"
+    ),
     ("site", "default_use"): (
         "CASE WHEN kind = 'venue' AND category = 'education' THEN 'course_place' END"
     ),
@@ -245,6 +248,32 @@ class TestUpgradeInPlace:
         assert "unexpected table notes" in result.output
         assert "use: missing index ix_use_holder" in result.output
         assert rows(blank) == before and revision(blank) is None
+
+    def test_uses_take_their_cards_home_municipality(self, blank):
+        """0012 copies each card's municipality onto its uses (the fixture's cards have
+        none: municipalities came in 0006)."""
+        load_release_88b0852(blank)
+        assert flask(blank, "db", "upgrade", "0011").exit_code == 0
+        engine = create_engine(blank)
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO municipality (code, name_fi, name_sv) "
+                    "VALUES ('837', 'Tampere', 'Tammerfors')"
+                )
+            )
+            connection.execute(text("UPDATE card SET municipality_code = '837' WHERE id % 2 = 0"))
+        assert flask(blank, "db", "upgrade").exit_code == 0
+        with engine.connect() as connection:
+            by_card = connection.execute(
+                text(
+                    "SELECT card.id % 2, use.home_municipality_code, count(*) FROM use "
+                    "JOIN card ON card.id = use.card_id GROUP BY 1, 2 ORDER BY 1"
+                )
+            ).all()
+        engine.dispose()
+        assert [(even, code) for even, code, _ in by_card] == [(0, "837"), (1, None)]
+        assert sum(count for *_, count in by_card) == 3000
 
 
 class TestFromEmpty:

@@ -5,6 +5,7 @@ the admin role and in exports for publishing, CSV that Excel opens right."""
 import csv
 import io
 
+import openpyxl
 import pytest
 
 from app.core import accounts, checkin
@@ -125,9 +126,96 @@ class TestNationalFigures:
         assert exact["2025"][:5] == ["2025", "3", "2", "4", "2"]
         assert published["2025"][:5] == ["2025", "<5", "<5", "<5", "<5"]
         assert exact["2025"][-1] == published["2025"][-1] == "2"  # areas are not people
-        page = client.get("/reports/years?lang=en")
+
+
+NATIONAL_COLUMNS = [
+    "Year",
+    "Cards registered",
+    "Cards activated",
+    *(f"Adult uses: {word}" for word in ("Culture", "Education", "Science", "Sport")),
+    *(f"Child uses: {word}" for word in ("Culture", "Education", "Science", "Sport")),
+    "Total uses",
+    "Municipalities",
+]
+
+
+class TestNationalTable:
+    """The programme's published yearly table, on factories.history counted by hand."""
+
+    def test_matches_a_hand_count_column_by_column(self, as_staff):
+        rows = get_csv(as_staff("national"), "national", query="")
+        assert rows[0] == NATIONAL_COLUMNS
+        assert rows[1:] == [
+            # 2026: the world's card and E registered, neither used; use 11 by A (Tampere)
+            ["2026", "2", "0", "1", "0", "0", "0", "0", "0", "0", "0", "1", "1"],
+            # 2025: A, C and D registered (C2 is C), A and C used theirs; uses 1-6 and 8-9
+            # (10 was undone): culture 1, 2, 5, 6 with 2 children; education 3; sport 4,
+            # 8, 9 with 1 child; 8 + 3 = 11 uses; A Tampere, B Nokia, C Espoo
+            ["2025", "3", "2", "4", "1", "0", "3", "2", "0", "0", "1", "11", "3"],
+            # 2024: B registered and used it (use 7, Nokia)
+            ["2024", "1", "1", "1", "0", "0", "0", "0", "0", "0", "0", "1", "1"],
+            # municipalities in all: the three different ones, not 1 + 3 + 1
+            ["Total", "6", "3", "6", "1", "0", "3", "2", "0", "0", "1", "13", "3"],
+        ]
+
+    def test_published_rounds_each_cell_on_its_own_and_says_so(self, as_staff):
+        client = as_staff("national")
+        rows = get_csv(client, "national", query="publish=1")
+        assert rows[2][:11] == ["2025", "<5", "<5", "<5", "<5", "0", "<5", "<5", "0", "0", "<5"]
+        assert rows[2][-2:] == ["10", "3"]  # 11 rounded on its own; municipalities are not people
+        assert rows[-1][-2:] == ["15", "3"]  # 13
+        page = client.get("/reports/years?publish=1&lang=en")
         assert page.status_code == 200
-        assert "Yearly table" in page.text and '<th scope="row">2025</th>' in page.text
+        assert "the parts may not add up to the totals" in page.text
+        assert '<th scope="row">2025</th>' in page.text and "&lt;5" in page.text
+        exact = client.get("/reports/years?lang=en")
+        assert "National yearly table" in exact.text and ">11<" in exact.text
+        assert "the parts may not add up" not in exact.text
+
+    def test_as_an_excel_file_to_paste_into_the_annual_report(self, as_staff):
+        client = as_staff("national")
+        response = client.get("/reports/national.xlsx?publish=1&lang=fi")
+        assert response.status_code == 200
+        assert response.headers["Content-Disposition"] == (
+            'attachment; filename="kaiku-national.xlsx"'
+        )
+        sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+        assert sheet.freeze_panes == "A2"  # the header row stays in view
+        cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        assert cells[0][:3] == ["Vuosi", "Rekisteröidyt kortit", "Käyttöön otetut kortit"]
+        assert cells[2][0] == 2025 and cells[2][-2:] == [10, 3]  # numbers, not text
+        assert cells[2][1] == "<5"
+        assert cells[4][0] == "Kaikki yhteensä" and cells[4][-2:] == [15, 3]
+        assert "eivät välttämättä" in cells[6][0]  # the note under a rounded table
+        exact = openpyxl.load_workbook(io.BytesIO(client.get("/reports/national.xlsx").data))
+        assert [c.value for c in list(exact.active.iter_rows())[2]][-2:] == [11, 3]
+
+    def test_the_first_yearly_layout_keeps_its_columns(self, as_staff):
+        header = get_csv(as_staff("national"), "yearly", query="")[0]
+        assert header == [
+            "Year",
+            "Cards registered",
+            "Cards activated",
+            *(
+                f"{word}: {who}"
+                for word in ("Culture", "Education", "Science", "Sport")
+                for who in ("adults", "children")
+            ),
+            "Areas involved",
+        ]
+
+    @pytest.mark.parametrize("who", ["coordinator", "issuer", "desk"])
+    def test_only_national_and_area_admins(self, as_staff, who):
+        client = as_staff(who)
+        expected = 200 if who == "coordinator" else (404, 403)
+        for url in ("/reports/national.csv", "/reports/national.xlsx", "/reports/years"):
+            status = client.get(url).status_code
+            assert status == expected if who == "coordinator" else status in expected
+
+    def test_an_area_admin_counts_its_area_and_its_cards_elsewhere(self, as_staff):
+        rows = get_csv(as_staff("coordinator"), "national", query="")
+        # Pirkanmaa: not C's registration nor Uusimaa's own uses 8 and 9 (use 4 is A's)
+        assert rows[2] == ["2025", "2", "1", "4", "1", "0", "1", "2", "0", "0", "1", "9", "2"]
 
 
 class TestEveryUse:
