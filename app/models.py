@@ -190,6 +190,21 @@ class Card(db.Model):
             "status = 'unregistered' OR (valid_from IS NOT NULL AND valid_until IS NOT NULL)",
             name="ck_registered_validity",
         ),
+        Index(  # holders with a valid card in a period, by home municipality
+            "ix_card_holders",
+            "municipality_code",
+            "first_card_id",
+            "valid_until",
+            "registered_at",
+            "status",
+            "blocked_at",
+        ),
+        Index(  # the few community cards, to count their uses from them
+            "ix_card_community",
+            "id",
+            sqlite_where=text("kind = 'community'"),
+            postgresql_where=text("kind = 'community'"),
+        ),
         Index(  # the registrations in a period, by area and site, and if they were used
             "ix_card_registrations",
             "registered_at",
@@ -349,6 +364,12 @@ class Use(db.Model):
             "first_card_id",
             sqlite_where=text("voided_at IS NULL"),
             postgresql_where=text("voided_at IS NULL"),
+        ),
+        Index(  # the few uses entered late
+            "ix_use_late",
+            "day",
+            sqlite_where=text("late = 1 AND voided_at IS NULL"),  # as SQLAlchemy writes it
+            postgresql_where=text("late AND voided_at IS NULL"),
         ),
         Index(  # by holder: has a holder used a card at all, and how often
             "ix_use_holder",

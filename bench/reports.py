@@ -47,6 +47,7 @@ def app_for(uri: str):
     return create_app(
         {
             "TESTING": True,
+            "DEV": True,  # as `make run`: the demo's admins sign in without an app's code
             "SECRET_KEY": "bench",
             "SIGNING_KEYS": ["bench"],
             "SQLALCHEMY_DATABASE_URI": uri,
@@ -147,7 +148,8 @@ def bench(app, label: str) -> None:
     print(f"\n{label}: seconds (median of 3), the whole response read")
     for role, email in ROLES.items():
         client = app.test_client()
-        client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+        response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+        assert not response.location.startswith("/login"), (email, response.location)
         rows = [
             ("dashboard, this year so far", f"/reports?{this_year}"),
             ("dashboard, last year", f"/reports?{last_year}"),

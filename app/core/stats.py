@@ -194,6 +194,13 @@ class Usage:
             tallies[key(place)].add(place.adults, place.children)
         return dict(tallies)
 
+    def by_categories(self, key) -> dict:
+        """{key: {category: Tally}}"""
+        tallies = defaultdict(lambda: defaultdict(Tally))
+        for place in self.places:
+            tallies[key(place)][place.category].add(place.adults, place.children)
+        return {name: dict(categories) for name, categories in tallies.items()}
+
     def from_other_areas(self) -> Tally:
         """Uses by cards whose home area is not the venue's."""
         return self.by(lambda place: place.away_from_home).get(True, Tally())
@@ -377,7 +384,7 @@ def community(viewer: Viewer, period: Period) -> Community:
 def late_entries(viewer: Viewer, period: Period) -> int:
     """Uses of the period entered afterwards (noted on paper, or the desk was offline)."""
     return db.session.scalar(
-        select(func.count()).where(Use.late.is_(True), *counted(period), use_scope(viewer))
+        select(func.count()).where(Use.late, *counted(period), use_scope(viewer))
     )
 
 
@@ -392,6 +399,49 @@ def municipalities_reached(viewer: Viewer, period: Period) -> frozenset[str]:
         .exists()
     )
     return frozenset(db.session.scalars(select(Municipality.code).where(used)))
+
+
+def home_uses(viewer: Viewer, period: Period) -> dict[str | None, dict[str, Tally]]:
+    """Uses by the holders' home municipality (as at each visit; None where not known),
+    by category. One row per municipality, its categories summed side by side: read in
+    the order of ix_use_municipalities, nothing is sorted."""
+    by_category = [
+        aggregate
+        for category in CATEGORIES
+        for aggregate in (
+            func.count(case((Use.category == category, 1))),
+            func.coalesce(func.sum(case((Use.category == category, Use.children))), 0),
+        )
+    ]
+    rows = db.session.execute(
+        select(Use.home_municipality_code, *by_category)
+        .where(*counted(period), use_scope(viewer))
+        .group_by(Use.home_municipality_code)
+    )
+    return {
+        code: {
+            category: Tally(*counts[2 * index : 2 * index + 2])
+            for index, category in enumerate(CATEGORIES)
+        }
+        for code, *counts in rows
+    }
+
+
+def holders(viewer: Viewer, period: Period) -> dict[str | None, int]:
+    """Holders with a card valid at some time in the period, by home municipality: a
+    card registered by its end, valid until its start or later, and not blocked before
+    it (a holder with a replacement card counts once)."""
+    rows = db.session.execute(
+        select(Card.municipality_code, func.count(distinct(Card.first_card_id)))
+        .where(
+            Card.registered_at < day_start_utc(period.end + timedelta(days=1)),
+            Card.valid_until >= period.start,
+            (Card.status != "blocked") | (Card.blocked_at >= day_start_utc(period.start)),
+            card_scope(viewer),
+        )
+        .group_by(Card.municipality_code)
+    )
+    return dict(rows.all())
 
 
 @dataclass

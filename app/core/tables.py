@@ -17,8 +17,8 @@ TOTAL = -1  # the row index of a table's total row
 @dataclass(frozen=True)
 class Column:
     label: object
-    kind: str = "count"  # text, count, month, year, date, share, change
-    # share and change: (numerator column, denominator column); a denominator of
+    kind: str = "count"  # text, count, number, month, year, date, share, change, ratio
+    # share, change and ratio: (numerator column, denominator column); a denominator of
     # None is the numerator column's total.
     of: tuple[int, int | None] | None = None
 

@@ -140,10 +140,11 @@ def uses_csv():
     return export.uses_response(current_user, period, f"kaiku-uses-{period.start}-{period.end}")
 
 
-def csv_url(name: str, **extra) -> str:
-    """The CSV of a dashboard table for the period on screen."""
+def csv_url(name: str, excel: bool = False, **extra) -> str:
+    """The CSV (or Excel file) of a dashboard table for the period on screen."""
     args = {key: request.args[key] for key in ("start", "end") if request.args.get(key)}
-    return url_for("reports.table_csv", name=name, **args, **extra)
+    endpoint = "reports.table_xlsx" if excel else "reports.table_csv"
+    return url_for(endpoint, name=name, **args, **extra)
 
 
 bp.add_app_template_global(csv_url)

@@ -49,12 +49,15 @@ _USE_COLUMNS = (
 def shown(cell: Cell, for_csv: bool = False) -> str:
     """A figure as people read it in the current language ("<5" when hidden)."""
     locale = get_locale()
-    if cell.hidden:
+    if cell.hidden and cell.kind in ("count", "number"):
         return SMALL_COUNT
-    if cell.value is None:  # a share of nothing, or a label the total row leaves out
+    # a share of nothing or of a hidden count, or a label the total row leaves out
+    if cell.value is None:
         return "" if for_csv or cell.kind in ("text", "month", "year", "date") else "–"
     if cell.kind in ("count", "number"):
         return str(cell.value) if for_csv else format_decimal(cell.value, locale=locale)
+    if cell.kind == "ratio":  # e.g. uses per holder, to one decimal
+        return format_decimal(round(cell.value, 1), "0.0", locale=locale)
     if cell.kind in ("share", "change"):
         if for_csv:  # a number Excel reads, in percent (the header says so)
             return format_decimal(round(cell.value * 100, 1), locale=locale, group_separator=False)
@@ -133,7 +136,7 @@ def table_workbook(table: Table) -> bytes:
     header = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     bold = book.add_format({"bold": True})
     percent = book.add_format({"num_format": "0.0%"})
-    formats = {"share": percent, "change": percent}
+    formats = {"share": percent, "change": percent, "ratio": book.add_format({"num_format": "0.0"})}
     for column, spec in enumerate(table.columns):
         sheet.write_string(0, column, str(spec.label), header)
         sheet.set_column(column, column, 24 if spec.kind == "text" else 14)
@@ -143,11 +146,11 @@ def table_workbook(table: Table) -> bytes:
         total = table.total is not None and row == len(lines)
         for column, cell in enumerate(cells):
             style = bold if total and column == 0 else formats.get(cell.kind)
-            if cell.hidden:
+            if cell.hidden and cell.kind in ("count", "number"):
                 sheet.write_string(row, column, SMALL_COUNT)
             elif cell.value is None:
                 sheet.write_blank(row, column, None)
-            elif cell.kind in ("count", "number", "year", "share", "change"):
+            elif cell.kind in ("count", "number", "year", "share", "change", "ratio"):
                 sheet.write_number(row, column, cell.value, style)
             else:  # text (never a formula), months and dates as people read them
                 sheet.write_string(row, column, shown(cell), style)

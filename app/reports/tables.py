@@ -41,6 +41,9 @@ FETCHES = {
     "earlier_late": (stats.late_entries, True),
     "earlier_community": (stats.community, True),
     "registrations": (stats.registrations, False),
+    "home_uses": (stats.home_uses, False),
+    "earlier_home_uses": (stats.home_uses, True),
+    "holders": (stats.holders, False),
     "earlier_registrations": (stats.registrations, True),
 }
 
@@ -76,6 +79,13 @@ class Figures:
         self.earlier_community = fetched.get("earlier_community", stats.Community())
         self.registrations = fetched.get("registrations", [])
         self.earlier_registrations = fetched.get("earlier_registrations", [])
+        self.home_uses = fetched.get("home_uses", {})
+        self.earlier_home_uses = fetched.get("earlier_home_uses", {})
+        self.holders = fetched.get("holders", {})
+
+    def municipality_name(self, code: str | None):
+        """In the reader's language; "Not known" for cards registered without one."""
+        return municipalities.name(self.municipalities[code]) if code else _l("Not known")
 
 
 def summary(figures: Figures) -> Table:
@@ -370,6 +380,99 @@ def registrations_by_site(figures: Figures) -> Table:
     )
 
 
+def _municipal_uses(now: dict, then: dict) -> list:
+    """The holders' own uses by category, all of them, their children's, all of them a
+    year earlier, and the change's place ({category: Tally} now and a year earlier)."""
+    adults = [now[category].adults if category in now else 0 for category in CATEGORIES]
+    children = sum(tally.children for tally in now.values())
+    return [*adults, sum(adults), children, sum(t.adults for t in then.values()), None]
+
+
+def _municipal_columns(first: int) -> list[Column]:
+    """The columns of _municipal_uses, the first of them at index ``first``."""
+    total = first + len(CATEGORIES)
+    return [
+        *(Column(_l("Uses: %(category)s", category=CATEGORY_WORDS[c])) for c in CATEGORIES),
+        Column(_l("Uses by holders")),
+        Column(_l("Uses by their children")),
+        Column(_l("Uses by holders a year earlier")),
+        Column(_l("Change"), "change", of=(total, total + 2)),
+    ]
+
+
+def _by_name(figures: Figures, rows: list[list]) -> list[list]:
+    """Rows of municipality codes by the municipalities' names, "Not known" last."""
+    named = sorted(
+        ([figures.municipality_name(row[0]), *row[1:]] for row in rows if row[0]),
+        key=lambda row: row[0],
+    )
+    unknown = [[figures.municipality_name(None), *row[1:]] for row in rows if not row[0]]
+    return named + unknown
+
+
+def home_municipalities(figures: Figures) -> Table:
+    """By the holders' home municipality: how many have a card, and what they used."""
+    registered = _registration_rows(figures.registrations, lambda row: row.municipality_code)
+    rows = [
+        [
+            code,
+            figures.holders.get(code, 0),
+            *registered.get(code, [0, 0]),
+            *_municipal_uses(
+                figures.home_uses.get(code, {}), figures.earlier_home_uses.get(code, {})
+            ),
+            None,  # uses per holder
+        ]
+        for code in {*figures.home_uses, *figures.earlier_home_uses, *figures.holders, *registered}
+    ]
+    columns = [
+        Column(_l("Home municipality"), "text"),
+        Column(_l("Holders with a valid card")),
+        Column(_l("Cards registered")),
+        Column(_l("Activated")),
+        *_municipal_columns(4),
+    ]
+    columns.append(Column(_l("Uses per holder"), "ratio", of=(4 + len(CATEGORIES), 1)))
+    return _with_total(
+        Table(
+            "home-municipalities",
+            _l("By home municipality"),
+            columns,
+            _by_name(figures, rows),
+            description=_l(
+                "Holders with a card valid in the period, holders registered in it and how "
+                "many of them have used their card, and the uses of the holders living in "
+                "each municipality, wherever they went. Uses by category are the holders' "
+                "own; their children's are counted apart."
+            ),
+        )
+    )
+
+
+def venue_municipalities(figures: Figures) -> Table:
+    """By where the venues are: what holders from anywhere used there."""
+
+    def where(place):
+        return figures.sites[place.venue_id].municipality_code
+
+    now, then = figures.usage.by_categories(where), figures.earlier_usage.by_categories(where)
+    rows = [
+        [code, *_municipal_uses(now.get(code, {}), then.get(code, {}))] for code in {*now, *then}
+    ]
+    return _with_total(
+        Table(
+            "venue-municipalities",
+            _l("By the venues' municipality"),
+            [Column(_l("Venues' municipality"), "text"), *_municipal_columns(1)],
+            _by_name(figures, rows),
+            description=_l(
+                "The uses at the venues of each municipality, by holders from anywhere. Uses "
+                "by category are the holders' own; their children's are counted apart."
+            ),
+        )
+    )
+
+
 def _registration_table(table: Table) -> Table:
     first = len(table.columns)
     table.columns = table.columns + [
@@ -482,6 +585,11 @@ BUILDERS = {  # each table, and the figures it is made of
     "registrations-by-area": (registrations_by_area, {"registrations"}),
     "registrations-by-municipality": (registrations_by_municipality, {"registrations"}),
     "registrations-by-site": (registrations_by_site, {"registrations"}),
+    "home-municipalities": (
+        home_municipalities,
+        {"home_uses", "earlier_home_uses", "holders", "registrations"},
+    ),
+    "venue-municipalities": (venue_municipalities, {"places", "earlier_places"}),
 }
 ROLE_TABLES = {
     "admin": tuple(BUILDERS),

@@ -1,7 +1,8 @@
 """The holder's home municipality on each use, copied in as it was at the visit (as the
 home area is), so that the municipalities' figures and the national table's number of
 municipalities read the uses alone. Uses recorded before take their card's municipality
-of today.
+of today. And indexes for the statistics that read many rows for a few: holders with a
+valid card by municipality, community cards' uses, and uses entered late.
 
 Revision ID: 0012
 Revises: 0011
@@ -16,6 +17,22 @@ down_revision = "0011"
 branch_labels = None
 depends_on = None
 
+MUNICIPALITY_USES = ["home_municipality_code", "day", "category", "children", "first_card_id"]
+HOLDERS = [
+    "municipality_code",
+    "first_card_id",
+    "valid_until",
+    "registered_at",
+    "status",
+    "blocked_at",
+]
+COUNTED = sa.text("voided_at IS NULL")
+COMMUNITY = sa.text("kind = 'community'")
+LATE = {
+    "sqlite_where": sa.text("late = 1 AND voided_at IS NULL"),
+    "postgresql_where": sa.text("late AND voided_at IS NULL"),
+}
+
 
 def upgrade():
     with op.batch_alter_table("use", schema=None) as batch_op:
@@ -27,18 +44,23 @@ def upgrade():
     with op.batch_alter_table("use", schema=None) as batch_op:
         batch_op.create_index(
             "ix_use_municipalities",
-            ["home_municipality_code", "day", "category", "children", "first_card_id"],
-            unique=False,
-            sqlite_where=sa.text("voided_at IS NULL"),
-            postgresql_where=sa.text("voided_at IS NULL"),
+            MUNICIPALITY_USES,
+            sqlite_where=COUNTED,
+            postgresql_where=COUNTED,
+        )
+        batch_op.create_index("ix_use_late", ["day"], **LATE)
+    with op.batch_alter_table("card", schema=None) as batch_op:
+        batch_op.create_index("ix_card_holders", HOLDERS)
+        batch_op.create_index(
+            "ix_card_community", ["id"], sqlite_where=COMMUNITY, postgresql_where=COMMUNITY
         )
 
 
 def downgrade():
+    with op.batch_alter_table("card", schema=None) as batch_op:
+        batch_op.drop_index("ix_card_community")
+        batch_op.drop_index("ix_card_holders")
     with op.batch_alter_table("use", schema=None) as batch_op:
-        batch_op.drop_index(
-            "ix_use_municipalities",
-            sqlite_where=sa.text("voided_at IS NULL"),
-            postgresql_where=sa.text("voided_at IS NULL"),
-        )
+        batch_op.drop_index("ix_use_late")
+        batch_op.drop_index("ix_use_municipalities")
         batch_op.drop_column("home_municipality_code")

@@ -10,6 +10,7 @@ import pytest
 
 from app.core import accounts, checkin
 from app.core.numbers import display
+from app.reports import tables
 from tests import factories
 
 YEAR_2025 = "start=2025-01-01&end=2025-12-31"
@@ -204,6 +205,16 @@ class TestNationalTable:
             "Areas involved",
         ]
 
+    def test_any_dashboard_table_as_an_excel_file(self, as_staff):
+        client = as_staff("desk")
+        page = client.get(f"/reports?{YEAR_2025}&lang=en")
+        assert f"/reports/months.xlsx?{YEAR_2025}" in page.text.replace("&amp;", "&")
+        response = client.get(f"/reports/months.xlsx?{YEAR_2025}&lang=en")
+        sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+        assert [cell.value for cell in sheet[2]] == ["January 2025", "<5", "<5", 0, 0]
+        assert "may not add up" in sheet.cell(sheet.max_row, 1).value
+        assert client.get(f"/reports/registrations-by-area.xlsx?{YEAR_2025}").status_code == 404
+
     @pytest.mark.parametrize("who", ["coordinator", "issuer", "desk"])
     def test_only_national_and_area_admins(self, as_staff, who):
         client = as_staff(who)
@@ -216,6 +227,67 @@ class TestNationalTable:
         rows = get_csv(as_staff("coordinator"), "national", query="")
         # Pirkanmaa: not C's registration nor Uusimaa's own uses 8 and 9 (use 4 is A's)
         assert rows[2] == ["2025", "2", "1", "4", "1", "0", "1", "2", "0", "0", "1", "9", "2"]
+
+
+MUNICIPAL_USES = [
+    *(f"Uses: {word}" for word in ("Culture", "Education", "Science", "Sport")),
+    "Uses by holders",
+    "Uses by their children",
+    "Uses by holders a year earlier",
+    "Change (%)",
+]
+
+
+class TestMunicipalities:
+    """factories.history in 2025, by the holders' home municipality and by the venues'."""
+
+    def test_by_home_municipality(self, as_staff):
+        rows = get_csv(as_staff("national"), "home-municipalities")
+        assert rows[0] == [
+            "Home municipality",
+            "Holders with a valid card",
+            "Cards registered",
+            "Activated",
+            *MUNICIPAL_USES,
+            "Uses per holder",
+        ]
+        assert rows[1:] == [
+            # C (and C2): uses 8 and 9
+            ["Espoo", "1", "1", "1", "0", "0", "0", "2", "2", "0", "0", "", "2.0"],
+            # B, registered in 2024 (E's card was registered on New Year's Day 2026): use 6,
+            # and use 7 in 2024
+            ["Nokia", "1", "0", "0", "1", "0", "0", "0", "1", "0", "1", "0", "1.0"],
+            # A and D, of whom A used theirs: uses 1-5, with 2 + 1 children
+            ["Tampere", "2", "2", "1", "3", "1", "0", "1", "5", "3", "0", "", "2.5"],
+            ["Total", "4", "3", "2", "4", "1", "0", "3", "8", "3", "1", "700", "2.0"],
+        ]
+
+    def test_by_the_venues_municipality(self, as_staff, world, history):
+        factories.network(history.uusimaa, "092")
+        for venue, code in ((world.venue, "837"), (world.other_venue, "837")):
+            accounts.update_site(venue, venue.name, category=venue.category, municipality=code)
+        sport = history.uus_sport
+        accounts.update_site(sport, sport.name, category=sport.category, municipality="092")
+        rows = get_csv(as_staff("national"), "venue-municipalities")
+        assert rows[0] == ["Venues' municipality", *MUNICIPAL_USES]
+        assert rows[1:] == [
+            ["Tampere", "4", "0", "0", "0", "4", "2", "1", "300"],  # 2024: use 7
+            ["Vantaa", "0", "0", "0", "3", "3", "1", "0", ""],
+            ["Not known", "0", "1", "0", "0", "1", "0", "0", ""],  # the college has none
+            ["Total", "4", "1", "0", "3", "8", "3", "1", "700"],
+        ]
+
+    def test_an_area_admin_sees_its_own_holders_and_venues(self, as_staff):
+        rows = get_csv(as_staff("coordinator"), "home-municipalities")
+        # Pirkanmaa's cards, and Espoo's uses at Pirkanmaa's venues (none in 2025)
+        assert [row[0] for row in rows[1:]] == ["Nokia", "Tampere", "Total"]
+
+    def test_published_with_small_counts_hidden(self, as_staff):
+        rows = get_csv(as_staff("national"), "home-municipalities", query=f"{YEAR_2025}&publish=1")
+        assert rows[3] == [
+            "Tampere", "<5", "<5", "<5", "<5", "<5", "0", "<5", "5", "<5", "0", "", ""
+        ]  # fmt: skip
+        assert rows[4][8] == "10"  # 8: rounded on its own
 
 
 class TestEveryUse:
@@ -318,6 +390,26 @@ class TestScopesAndSmallCounts:
         assert shown["summary Uses by adults 1"] == "10"
         assert shown["summary Uses by children 1"] == "<5"
         assert not {"8", "11"} & set(shown.values())
+
+    def test_no_published_table_gives_a_hidden_count_back(self, client, world):
+        """The same 8 uses and 3 children of one municipality's holders at one venue, in
+        every table an admin publishes: rounded to 10 or hidden each time, and no exact
+        8, 3 or 11 anywhere to subtract from (shares and ratios follow the rounded counts)."""
+        factories.staff(world)
+        factories.network(world.area, factories.TAMPERE)
+        accounts.update_site(world.venue, "Theatre", category="culture", municipality="837")
+        for n in range(8):
+            card = factories.active_card(world.area, world.issuer, children=1, municipality="837")
+            children = int(n < 3)
+            checkin.record_use(card.number, world.venue, nonce=f"nonce-pub-{n}", children=children)
+        factories.log_in(client, factories.Staff.national)
+        shown = []
+        for name in tables.ROLE_TABLES["admin"] + ("national", "yearly"):
+            for row in get_csv(client, name, query="publish=1"):
+                shown += [cell for cell in row[1:] if cell and cell[0].isdigit()]
+        assert "10" in shown and not {"8", "3", "11"} & set(shown)
+        counts = [cell for cell in shown if cell.isdigit()]
+        assert all(int(cell) % 5 == 0 for cell in counts if int(cell) > 12), counts
 
     def test_an_admin_can_export_for_publishing(self, as_staff):
         rows = get_csv(as_staff("national"), "categories", query=f"{YEAR_2025}&publish=1")
