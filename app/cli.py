@@ -125,14 +125,27 @@ def create_site(slug, name, area_code, kind, category, municipality):
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--site", "site_slug", help="The user's site (issuer or venue).")
+@click.option("--area", "area_code", help="An area's admin: the area's code.")
+@click.option("--municipality", "municipality_code", help="A municipality's coordinator: its code.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_user(email, role, site_slug, password_stdin):
+def create_user(email, role, site_slug, area_code, municipality_code, password_stdin):
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    user = _run(accounts.create_user, email, role=role, password=password, site_slug=site_slug)
-    where = f" at {user.site.slug}" if user.site else ""
+    user = _run(
+        accounts.create_user,
+        email,
+        role=role,
+        password=password,
+        site_slug=site_slug,
+        area_code=area_code,
+        municipality_code=municipality_code,
+    )
+    place = (
+        user.site.slug if user.site else user.municipality_code or (user.area and user.area.code)
+    )
+    where = f" at {place}" if place else ""
     click.echo(f"Created {user.role} user {user.email}{where}")
 
 

@@ -12,20 +12,21 @@ from .extensions import db
 from .models import Area, Card
 
 DEMO_PASSWORD = "kaiku-demo-2026"
-DEMO_USERS = (  # e-mail, role, site, area
+DEMO_USERS = (  # e-mail, role, site, area or municipality
     ("admin@kaiku.test", "admin", None, None),
     ("coordinator@kaiku.test", "admin", None, "PIR"),
     ("issuer@kaiku.test", "issuer", "tampere-social", None),
     ("desk@kaiku.test", "venue", "tampere-theatre", None),
     ("course@kaiku.test", "venue", "sampola-college", None),
+    ("tampere@kaiku.test", "municipality", None, "837"),
 )
 
 
 def seed_demo() -> list[str]:
     """Create the demo registry unless it exists; return lines to print."""
     logins = [
-        f"  {email} / {DEMO_PASSWORD} ({role}{', area ' + area if area else ''})"
-        for email, role, _, area in DEMO_USERS
+        f"  {email} / {DEMO_PASSWORD} ({role}{' ' + place if place else ''})"
+        for email, role, _, place in DEMO_USERS
     ]
     if db.session.scalar(select(Area).where(Area.code == "PIR")) is not None:
         return ["Demo data already loaded. Logins:", *logins]
@@ -66,9 +67,14 @@ def seed_demo() -> list[str]:
         category="culture",
         municipality="091",
     )
-    for email, role, site, area in DEMO_USERS:
+    for email, role, site, place in DEMO_USERS:
         accounts.create_user(
-            email, role=role, password=DEMO_PASSWORD, site_slug=site, area_code=area
+            email,
+            role=role,
+            password=DEMO_PASSWORD,
+            site_slug=site,
+            area_code=place if role == "admin" else None,
+            municipality_code=place if role == "municipality" else None,
         )
     _, api_key = accounts.create_api_key("tampere-theatre")
     today = local_today()

@@ -75,7 +75,12 @@ LIFE_SITUATION_WORDS = {
     "disability": _l("On disability benefit"),
     "other": _l("Other"),
 }
-ROLE_WORDS = {"admin": _l("Coordinator (admin)"), "issuer": _l("Issuer"), "venue": _l("Venue desk")}
+ROLE_WORDS = {
+    "admin": _l("Coordinator (admin)"),
+    "issuer": _l("Issuer"),
+    "venue": _l("Venue desk"),
+    "municipality": _l("Municipality's coordinator (statistics)"),
+}
 SITE_KIND_WORDS = {"issuer": _l("Issuing site"), "venue": _l("Venue")}
 
 IMPORT_STATUS_WORDS = {  # the import format's statuses (docs/import-format.md)

@@ -10,7 +10,7 @@ from .core import numbers
 from .core.clock import utcnow
 from .extensions import db
 
-ROLES = ("admin", "issuer", "venue")
+ROLES = ("admin", "issuer", "venue", "municipality")
 SITE_KINDS = ("issuer", "venue")
 CATEGORIES = ("culture", "education", "science", "sport")
 USE_KINDS = ("ticket", "course_place", "season_pass")  # what a use gives, whatever the category
@@ -92,12 +92,19 @@ class Site(db.Model):
 
 
 class User(UserMixin, db.Model):
-    """Staff: admins, issuers and venue desks. Cardholders never log in."""
+    """Staff: admins, issuers, venue desks and municipalities' coordinators (who read
+    their municipality's figures). Cardholders never log in."""
 
     __table_args__ = (
         _one_of("role", ROLES),
-        CheckConstraint("role = 'admin' OR site_id IS NOT NULL", name="ck_user_site"),
+        CheckConstraint(
+            "role IN ('admin', 'municipality') OR site_id IS NOT NULL", name="ck_user_site"
+        ),
         CheckConstraint("role = 'admin' OR area_id IS NULL", name="ck_user_area"),
+        CheckConstraint(
+            "(role = 'municipality') = (municipality_code IS NOT NULL)",
+            name="ck_user_municipality",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -105,6 +112,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(10))
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))  # an area's coordinator
+    # A municipality's coordinator: reads the figures of its residents and venues.
+    municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     active: Mapped[bool] = mapped_column(default=True)  # an admin can close an account
     # The second factor (core/second_factor.py): the authenticator app's shared secret, and
@@ -114,6 +123,7 @@ class User(UserMixin, db.Model):
 
     site: Mapped[Site | None] = relationship()
     area: Mapped[Area | None] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
 
     @property
     def is_national_admin(self) -> bool:

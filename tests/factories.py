@@ -80,7 +80,8 @@ def network(area: Area, *codes: str, joined: date = date(2020, 1, 1)) -> None:
     """Put the municipalities (from the shipped list, loaded if need be) in ``area``'s network."""
     municipalities.load_shipped()
     for code in codes:
-        municipalities.join_network(area, code, joined)
+        if municipalities.find(code).area_id != area.id:
+            municipalities.join_network(area, code, joined)
 
 
 def shift_validity(card: Card, days: int) -> Card:
@@ -137,6 +138,7 @@ class Staff:
     coordinator: str = "area@kaiku.fi"
     issuer: str = "staff@issuer.fi"
     desk: str = "desk@theatre.fi"
+    municipality: str = "culture@tampere.fi"  # Tampere's coordinator
 
 
 def staff(world: World) -> Staff:
@@ -153,6 +155,15 @@ def staff(world: World) -> Staff:
     user(Staff.issuer, "issuer", world.issuer)
     user(Staff.desk, "venue", world.venue)
     return Staff()
+
+
+def municipality_staff(world: World) -> str:
+    """Tampere's coordinator (Tampere joins the world's area's network)."""
+    network(world.area, TAMPERE)
+    accounts.create_user(
+        Staff.municipality, role="municipality", password=PASSWORD, municipality_code=TAMPERE
+    )
+    return Staff.municipality
 
 
 def travel(monkeypatch, local: str | None) -> None:

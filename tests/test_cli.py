@@ -1,6 +1,7 @@
 """The Flask CLI: each command prints what it made and fails clearly on bad input."""
 
 import json
+from datetime import date
 
 import pypdfium2
 import pytest
@@ -293,6 +294,31 @@ def test_user_with_a_short_password_or_wrong_site_is_refused(setup):
     )
     assert short.exit_code == 1 and wrong.exit_code == 1
     assert db.session.query(User).count() == 0
+
+
+def test_a_municipalitys_coordinator_and_an_areas_admin(setup):
+    municipalities.load_shipped()
+    area = db.session.scalar(select(Area))
+    municipalities.join_network(area, "837", date(2020, 1, 1))
+    password = "long enough password\n"
+    outside = setup(
+        "users", "create", "x@nokia.fi", "--role", "municipality", "--municipality", "536",
+        "--password-stdin", input=password,
+    )  # fmt: skip
+    assert outside.exit_code == 1 and "(municipality)" in outside.output
+    made = setup(
+        "users", "create", "kulttuuri@tampere.fi", "--role", "municipality",
+        "--municipality", "837", "--password-stdin", input=password,
+    )  # fmt: skip
+    assert made.exit_code == 0 and "at 837" in made.output
+    admin = setup(
+        "users", "create", "a@area.fi", "--role", "admin", "--area", area.code,
+        "--password-stdin", input=password,
+    )  # fmt: skip
+    assert admin.exit_code == 0, admin.output
+    users = {user.email: user for user in db.session.scalars(select(User))}
+    assert users["kulttuuri@tampere.fi"].municipality_code == "837"
+    assert users["a@area.fi"].area_id == area.id and "x@nokia.fi" not in users
 
 
 def test_seed_demo_loads_once(cli):

@@ -6,8 +6,9 @@ import pytest
 
 from tests import factories
 
-ANYONE = {"anonymous", "admin", "issuer", "venue"}
-STAFF = {"admin", "issuer", "venue"}
+ANYONE = {"anonymous", "admin", "issuer", "venue", "municipality"}
+STAFF = {"admin", "issuer", "venue", "municipality"}
+TWO_STEP = {"admin", "issuer", "municipality"}  # who may turn on a second factor
 ACCESS = {
     "static": ANYONE,
     "public.index": ANYONE,
@@ -25,10 +26,10 @@ ACCESS = {
     "auth.reset": ANYONE,
     "auth.code": ANYONE,  # without a right password first: back to the login page
     "auth.first_setup": ANYONE,
-    "auth.two_step": {"admin", "issuer"},
-    "auth.setup": {"admin", "issuer"},
-    "auth.recovery_codes": {"admin", "issuer"},
-    "auth.turn_off": {"admin", "issuer"},
+    "auth.two_step": TWO_STEP,
+    "auth.setup": TWO_STEP,
+    "auth.recovery_codes": TWO_STEP,
+    "auth.turn_off": TWO_STEP,
     "auth.logout": STAFF,
     "auth.change_password": STAFF,
     "desk.index": {"venue"},
@@ -90,6 +91,10 @@ ACCESS = {
     "admin.audit_log": {"admin"},
     "reports.index": STAFF,
     "reports.table_csv": STAFF,
+    "reports.table_xlsx": STAFF,
+    "reports.municipality_index": {"admin", "municipality"},
+    "reports.municipality": {"admin", "municipality"},
+    "reports.municipality_pdf": {"admin", "municipality"},
     "reports.years": {"admin"},
     "reports.uses_csv": {"admin"},
 }
@@ -97,6 +102,7 @@ ROLE_EMAILS = {
     "admin": factories.Staff.national,
     "issuer": factories.Staff.issuer,
     "venue": factories.Staff.desk,
+    "municipality": factories.Staff.municipality,
 }
 
 
@@ -126,6 +132,7 @@ def sample_url(rule, world) -> str:
 @pytest.mark.parametrize("role", sorted(ANYONE))
 def test_each_role_gets_exactly_its_routes(app, world, role):
     factories.staff(world)
+    factories.municipality_staff(world)
     session = None
     if role != "anonymous":
         client = app.test_client()

@@ -46,6 +46,14 @@ def _areas_in_scope():
     return list(db.session.scalars(query))
 
 
+def _network_members_in_scope():
+    """The municipalities whose coordinators this admin may add: of the networks they manage."""
+    members = municipalities.in_networks()
+    if current_user.is_national_admin:
+        return members
+    return [member for member in members if member.area_id == current_user.area_id]
+
+
 def _sites_in_scope(kind=None):
     """The open sites this admin may pick for new users, stock and events."""
     query = (
@@ -122,6 +130,7 @@ def users():
             password=secrets.token_urlsafe(24),
             site_slug=form.get("site") or None,
             area_code=form.get("area") or None,
+            municipality_code=form.get("municipality") or None,
             actor=current_user,
         )
         link = _reset_url(user)
@@ -136,6 +145,7 @@ def users():
         page=lambda: paginate(query),
         sites=_sites_in_scope,
         areas=_areas_in_scope,
+        municipalities=_network_members_in_scope,
     )
     if link:
         return render_template("admin/link.html", link=link, email=request.form.get("email"))

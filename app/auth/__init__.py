@@ -25,7 +25,12 @@ SETUP_SECRET = "second_factor_setup"  # a secret shown for setting up, until con
 
 def home_for(user) -> str:
     """Where a user lands after logging in."""
-    return url_for({"venue": "desk.index", "issuer": "issuer.index"}.get(user.role, "admin.index"))
+    homes = {
+        "venue": "desk.index",
+        "issuer": "issuer.index",
+        "municipality": "reports.municipality_index",
+    }
+    return url_for(homes.get(user.role, "admin.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -1,5 +1,6 @@
 """Who may see what: national admins everything, an area's admin their area,
-an issuer their own site's cards, a venue its own uses. Out of scope looks
+an issuer their own site's cards, a venue its own uses, a municipality's
+coordinator the figures of its residents and its venues. Out of scope looks
 exactly like missing (NotFound), so nothing leaks across sites."""
 
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, select, true
 
 from ..extensions import db
-from ..models import Area, AuditEntry, Card, Event, Site, Use, User
+from ..models import Area, AuditEntry, Card, Event, Municipality, Site, Use, User
 from .checkin import find_card
 from .exceptions import Forbidden, NotFound
 
@@ -22,10 +23,11 @@ class Viewer:
     role: str
     area_id: int | None
     site_id: int | None
+    municipality_code: str | None = None
 
     @classmethod
     def of(cls, user: User) -> "Viewer":
-        return cls(user.role, user.area_id, user.site_id)
+        return cls(user.role, user.area_id, user.site_id, user.municipality_code)
 
     @property
     def is_national_admin(self) -> bool:
@@ -38,8 +40,9 @@ def second_factor_required(user: User) -> bool:
 
 
 def may_use_second_factor(user: User) -> bool:
-    """Issuers may turn it on; desk accounts stay password-only (shared phones)."""
-    return user.role in ("admin", "issuer")
+    """Issuers and municipalities' coordinators may turn it on; desk accounts stay
+    password-only (shared phones)."""
+    return user.role in ("admin", "issuer", "municipality")
 
 
 def check_national_admin(user: User | None) -> None:
@@ -65,12 +68,15 @@ def card_scope(user: User):
         return true() if user.area_id is None else Card.home_area_id == user.area_id
     if user.role == "issuer":
         return Card.issuing_site_id == user.site_id
+    if user.role == "municipality":
+        return Card.municipality_code == user.municipality_code
     return false()
 
 
 def use_scope(user: User, uses=Use):
-    """An area counts the uses at its venues and the uses of its cards anywhere.
-    (``uses`` may be MonthlyUses, which has the columns but the issuing site.)"""
+    """An area counts the uses at its venues and the uses of its cards anywhere, and so
+    does a municipality, its residents' uses. (``uses`` may be MonthlyUses, which has
+    the columns but the issuing site and the home municipality.)"""
     if user.role == "admin":
         if user.area_id is None:
             return true()
@@ -78,6 +84,9 @@ def use_scope(user: User, uses=Use):
         return (uses.home_area_id == user.area_id) | uses.venue_id.in_(venues)
     if user.role == "issuer":
         return uses.issuing_site_id == user.site_id
+    if user.role == "municipality":
+        venues = select(Site.id).where(Site.municipality_code == user.municipality_code)
+        return (uses.home_municipality_code == user.municipality_code) | uses.venue_id.in_(venues)
     return uses.venue_id == user.site_id
 
 
@@ -99,8 +108,11 @@ def user_scope(user: User):
     if user.is_national_admin:
         return true()
     if user.role == "admin":
-        return User.site_id.in_(select(Site.id).where(Site.area_id == user.area_id)) | (
-            User.area_id == user.area_id
+        members = select(Municipality.code).where(Municipality.area_id == user.area_id)
+        return (
+            User.site_id.in_(select(Site.id).where(Site.area_id == user.area_id))
+            | (User.area_id == user.area_id)
+            | User.municipality_code.in_(members)
         )
     return User.id == user.id
 
@@ -137,6 +149,22 @@ def event_for(user: User, event_id) -> Event:
     if event is None:
         raise NotFound(_l("No such event."), "event")
     return event
+
+
+def municipality_for(user: User, code) -> Municipality:
+    """A municipality whose figures ``user`` may read: their own as its coordinator, any
+    in their area's network as an area's admin, any as a national admin."""
+    query = select(Municipality).where(Municipality.code == code)
+    if user.role == "municipality":
+        query = query.where(Municipality.code == user.municipality_code)
+    elif user.role == "admin" and user.area_id is not None:
+        query = query.where(Municipality.area_id == user.area_id)
+    elif user.role != "admin":
+        query = query.where(false())
+    municipality = db.session.scalar(query) if isinstance(code, str) else None
+    if municipality is None:
+        raise NotFound(_l("No such municipality."), "municipality")
+    return municipality
 
 
 def site_for(user: User, slug) -> Site:

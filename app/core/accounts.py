@@ -14,7 +14,19 @@ from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import attempts, db
-from ..models import CATEGORIES, ROLES, SITE_KINDS, USE_KINDS, ApiKey, Area, Event, Site, Use, User
+from ..models import (
+    CATEGORIES,
+    ROLES,
+    SITE_KINDS,
+    USE_KINDS,
+    ApiKey,
+    Area,
+    Event,
+    Municipality,
+    Site,
+    Use,
+    User,
+)
 from . import access, audit, checkin, municipalities, sessions
 from .clock import utcnow
 from .exceptions import Conflict, InvalidInput, NotFound, TooManyAttempts
@@ -260,24 +272,43 @@ def _site_category(kind, category) -> str | None:
 
 
 def create_user(
-    email, *, role, password, site_slug=None, area_code=None, actor: User | None = None
+    email,
+    *,
+    role,
+    password,
+    site_slug=None,
+    area_code=None,
+    municipality_code=None,
+    actor: User | None = None,
 ) -> User:
-    """A staff account. An admin with an area coordinates that area; without, the nation."""
+    """A staff account. An admin with an area coordinates that area; without, the nation.
+    A municipality's coordinator reads the figures of one municipality of a network."""
     values = check_all(
         email=lambda: check_email(email),
         role=lambda: _role(role),
         password=lambda: check_password(password),
         site=lambda: check_open(find_site(site_slug, actor)) if site_slug else None,
         area=lambda: find_area(area_code, actor) if area_code else None,
+        municipality=lambda: _coordinated(municipality_code, actor) if municipality_code else None,
     )
-    email, role, password, site, area = values.values()
+    email, role, password, site, area, municipality = values.values()
+    if (role == "municipality") != (municipality is not None):
+        raise InvalidInput(
+            _l("A municipality's coordinator needs a municipality, and only they have one."),
+            "municipality",
+        )
+    if role == "municipality" and (site is not None or area is not None):
+        raise InvalidInput(
+            _l("A municipality's coordinator belongs to a municipality, not a site or area."),
+            "site" if site is not None else "area",
+        )
     if role == "admin" and site is not None:
         raise InvalidInput(
             _l("An admin belongs to an area or to the whole country, not a site."), "site"
         )
     if role != "admin" and area is not None:
         raise InvalidInput(_l("Only an admin has an area."), "area")
-    if role != "admin" and site is None:
+    if role in ("issuer", "venue") and site is None:
         raise InvalidInput(_l("An issuer or venue user needs a site."), "site")
     if site is not None and site.kind != role:
         raise InvalidInput(
@@ -288,20 +319,41 @@ def create_user(
         )
     _unique(User, User.email, email, "email")
     user = User(
-        email=email, role=role, site=site, area=area, password_hash=generate_password_hash(password)
+        email=email,
+        role=role,
+        site=site,
+        area=area,
+        municipality=municipality,
+        password_hash=generate_password_hash(password),
     )
     db.session.add(user)
     db.session.flush()
+    home = site or municipality  # whose area's admins see the account
     audit.log(
         actor,
         "user.create",
         f"user {email}",
-        after={"role": role, "site": site_slug, "area": area.code if area else None},
-        area_id=area.id if area else (site.area_id if site else None),
+        after={
+            "role": role,
+            "site": site_slug,
+            "area": area.code if area else None,
+            "municipality": municipality.code if municipality else None,
+        },
+        area_id=area.id if area else (home.area_id if home else None),
         site_id=site.id if site else None,
     )
     db.session.commit()
     return user
+
+
+def _coordinated(code, actor: User | None) -> Municipality:
+    """A municipality of a network that ``actor`` manages (any at the command line)."""
+    municipality = municipalities.find(code)
+    if municipality.area_id is None or (
+        actor is not None and actor.area_id not in (None, municipality.area_id)
+    ):
+        raise InvalidInput(_l("Choose a municipality of a network you manage."), "municipality")
+    return municipality
 
 
 def _role(role) -> str:

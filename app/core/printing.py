@@ -33,7 +33,7 @@ HOME_STEPS = (
 _TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "’": "'", "–": "-", "−": "-", "…": "..."})
 
 
-def _latin1(text: str) -> str:
+def latin1(text: str) -> str:
     """The PDF core fonts speak Latin-1 (enough for Finnish and Swedish; typographic
     quotes and dashes become their plain forms)."""
     return str(text).translate(_TYPOGRAPHY).encode("latin-1", "replace").decode("latin-1")
@@ -55,7 +55,7 @@ def _help_lines(pdf: FPDF, help_line: str) -> list[str]:
     every card. Never the issuing site, which would tell each desk which social service
     the holder uses."""
     pdf.set_font("Helvetica", "", 6.5)
-    text = _latin1("\n".join(["Apua / Hjälp / Help:", help_line, PERSONAL]))
+    text = latin1("\n".join(["Apua / Hjälp / Help:", help_line, PERSONAL]))
     return pdf.multi_cell(TEXT_W, 3, text=text, dry_run=True, output=MethodReturnValue.LINES)
 
 
@@ -109,7 +109,7 @@ def home_pdf(card: Card) -> bytes:
     pdf.set_font("Helvetica", "", 12)
     pdf.set_xy(30, HOME_TOP + CARD_H + 20)
     steps = "\n".join(f"{number}. {step}" for number, step in enumerate(HOME_STEPS, 1))
-    pdf.multi_cell(A4_W - 60, 7, text=_latin1(steps))
+    pdf.multi_cell(A4_W - 60, 7, text=latin1(steps))
     return bytes(pdf.output())
 
 

@@ -209,8 +209,9 @@ class Usage:
 def _tallied(viewer: Viewer, period: Period, keys) -> list[tuple]:
     """Adults and children by ``keys(table, date_column)``: whole months added up from
     MonthlyUses, the days around them counted from the uses (and every day for an
-    issuer, as the monthly totals leave the issuing site out)."""
-    whole = period.whole_months() if viewer.role != "issuer" else None
+    issuer and a municipality, as the monthly totals leave the issuing site and the
+    home municipality out)."""
+    whole = period.whole_months() if viewer.role not in ("issuer", "municipality") else None
     rows = []
     if whole:
         by = keys(MonthlyUses, MonthlyUses.month)

@@ -3,18 +3,18 @@ dashboards with charts, the yearly national table, and CSV exports."""
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..core import stats
+from ..core import access, municipalities, stats
 from ..core.exceptions import InvalidInput
 from ..core.tables import suppressed
 from ..web import form_errors, role_required
-from . import export, tables
+from . import export, municipal, tables
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-STAFF = ("admin", "issuer", "venue")
+STAFF = ("admin", "issuer", "venue", "municipality")
 TOP = 20  # rows of a long table on the page; the CSV has them all
 
 
@@ -30,6 +30,8 @@ def _scope() -> str:
     user = current_user
     if user.role == "admin":
         return user.area.name if user.area else _l("the whole country")
+    if user.role == "municipality":
+        return municipalities.name(user.municipality)
     return user.site.name
 
 
@@ -130,6 +132,57 @@ def _filename(name: str) -> str:
         return f"kaiku-{name}"
     period = _period()
     return f"kaiku-{name}-{period.start}-{period.end}"
+
+
+@bp.get("/municipality")
+@role_required("admin", "municipality")
+def municipality_index():
+    """A coordinator's own municipality; for an admin, the municipalities of their networks."""
+    if current_user.role == "municipality":
+        return redirect(url_for(".municipality", code=current_user.municipality_code))
+    members = [
+        member
+        for member in municipalities.in_networks()
+        if current_user.is_national_admin or member.area_id == current_user.area_id
+    ]
+    return render_template("reports/municipalities.html", members=members, scope=_scope())
+
+
+@bp.get("/municipality/<code>")
+@role_required("admin", "municipality")
+def municipality(code: str):
+    report = _municipal_report(code)
+    return render_template(
+        "reports/municipality.html",
+        report=report,
+        summary=municipal.summary(report),
+        title=municipal.title(report),
+        years=[(year, year) for year in municipal.years()],
+        rounding_note=export.ROUNDING_NOTE,
+    )
+
+
+@bp.get("/municipality/<code>.pdf")
+@role_required("admin", "municipality")
+def municipality_pdf(code: str):
+    report = _municipal_report(code)
+    return Response(
+        municipal.report_pdf(report),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="kaikukortti-{report.municipality.code}-{report.year}.pdf"'
+            )
+        },
+    )
+
+
+def _municipal_report(code: str) -> municipal.Report:
+    municipality = access.municipality_for(current_user, code)
+    year = request.args.get("year") or municipal.default_year()
+    if str(year) not in map(str, municipal.years()):
+        raise InvalidInput(_l("Choose a year from the list."), "year")
+    return municipal.report(municipality, int(year))
 
 
 @bp.get("/uses.csv")

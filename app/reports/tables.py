@@ -595,6 +595,15 @@ ROLE_TABLES = {
     "admin": tuple(BUILDERS),
     "issuer": ("summary", "months", "categories", "venues", "frequency"),
     "venue": ("summary", "months", "categories", "areas", "frequency", "events"),
+    "municipality": (
+        "summary",
+        "months",
+        "categories",
+        "venues",
+        "frequency",
+        "home-municipalities",
+        "venue-municipalities",
+    ),
 }
 
 

@@ -64,7 +64,7 @@ NEW_COLUMNS = {  # empty at first
         "imported_as",
     },
     "site": {"municipality_code", "offers", "closed_at"},  # 0006, 0007, 0008
-    "user": {"totp_secret", "totp_last_step"},  # 0005
+    "user": {"totp_secret", "totp_last_step", "municipality_code"},  # 0005, 0013
 }
 # 0007, 0009: columns every old row gets a value in, by a rule: (table, column): the rule's
 # value in SQL, worked out from the row's other columns.
