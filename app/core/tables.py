@@ -21,6 +21,21 @@ class Column:
     # share, change and ratio: (numerator column, denominator column); a denominator of
     # None is the numerator column's total.
     of: tuple[int, int | None] | None = None
+    group: object = None  # a heading over this and its neighbours of the same group
+
+    @property
+    def heading(self) -> str:
+        """The label in a file's one header row: "group: label"."""
+        return f"{self.group}: {self.label}" if self.group else str(self.label)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A cell of a table's head: a column's label, or a group's over its columns."""
+
+    label: object
+    column: Column | None = None  # None: a group's heading
+    span: int = 1
 
 
 @dataclass(frozen=True)
@@ -52,6 +67,23 @@ class Table:
     @property
     def ranked(self) -> bool:
         return self.rank_by is not None
+
+    def head(self) -> list[list[Heading]]:
+        """The rows of the table's head: one, or two where columns are grouped (the
+        group's heading over its columns' labels; the others span both rows)."""
+        if not any(column.group for column in self.columns):
+            return [[Heading(column.label, column) for column in self.columns]]
+        top, below = [], []
+        for column in self.columns:
+            if column.group is None:
+                top.append(Heading(column.label, column, span=2))
+            elif top and top[-1].column is None and top[-1].label == column.group:
+                top[-1] = Heading(column.group, None, top[-1].span + 1)
+                below.append(Heading(column.label, column))
+            else:
+                top.append(Heading(column.group))
+                below.append(Heading(column.label, column))
+        return [top, below]
 
     def value(self, row: int, column: int):
         return (self.total if row == TOTAL else self.rows[row])[column]

@@ -99,7 +99,7 @@ def table_csv(table: Table) -> str:
     writer = _writer(buffer)
     writer.writerow(
         [
-            f"{column.label} (%)" if column.kind in ("share", "change") else str(column.label)
+            f"{column.heading} (%)" if column.kind in ("share", "change") else column.heading
             for column in table.columns
         ]
     )
@@ -138,7 +138,7 @@ def table_workbook(table: Table) -> bytes:
     percent = book.add_format({"num_format": "0.0%"})
     formats = {"share": percent, "change": percent, "ratio": book.add_format({"num_format": "0.0"})}
     for column, spec in enumerate(table.columns):
-        sheet.write_string(0, column, str(spec.label), header)
+        sheet.write_string(0, column, spec.heading, header)
         sheet.set_column(column, column, 24 if spec.kind == "text" else 14)
     sheet.freeze_panes(1, 0)
     lines = table.body() + ([table.footer()] if table.total is not None else [])

@@ -392,7 +392,7 @@ def _municipal_columns(first: int) -> list[Column]:
     """The columns of _municipal_uses, the first of them at index ``first``."""
     total = first + len(CATEGORIES)
     return [
-        *(Column(_l("Uses: %(category)s", category=CATEGORY_WORDS[c])) for c in CATEGORIES),
+        *(Column(CATEGORY_WORDS[category], group=_l("Uses")) for category in CATEGORIES),
         Column(_l("Uses by holders")),
         Column(_l("Uses by their children")),
         Column(_l("Uses by holders a year earlier")),
@@ -528,9 +528,8 @@ def national(user: User) -> Table:
         Column(_l("Cards registered")),
         Column(_l("Cards activated")),
     ]
-    words = [CATEGORY_WORDS[category] for category in CATEGORIES]
-    columns += [Column(_l("Adult uses: %(category)s", category=word)) for word in words]
-    columns += [Column(_l("Child uses: %(category)s", category=word)) for word in words]
+    for group in (_l("Adult uses"), _l("Child uses")):
+        columns += [Column(CATEGORY_WORDS[category], group=group) for category in CATEGORIES]
     columns += [Column(_l("Total uses")), Column(_l("Municipalities"), "number")]
     rows = [
         [year.year, year.registered, year.activated]
