@@ -208,6 +208,7 @@ class Card(db.Model):
             "registered_at",
             "status",
             "blocked_at",
+            "home_area_id",  # (an area's scope)
         ),
         Index(  # the few community cards, to count their uses from them
             "ix_card_community",
@@ -372,6 +373,8 @@ class Use(db.Model):
             "category",
             "children",
             "first_card_id",
+            "home_area_id",  # (an area's scope)
+            "venue_id",
             sqlite_where=text("voided_at IS NULL"),
             postgresql_where=text("voided_at IS NULL"),
         ),

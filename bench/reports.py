@@ -40,6 +40,7 @@ ROLES = {  # who logs in: the demo's admins, and the busiest issuing site and ve
     "area admin": "coordinator@kaiku.test",
     "issuer": "bench-issuer@kaiku.test",
     "venue": "bench-desk@kaiku.test",
+    "municipality": "tampere@kaiku.test",  # Tampere's coordinator
 }
 
 
@@ -156,6 +157,12 @@ def bench(app, label: str) -> None:
             ("dashboard, 5 years", f"/reports?{five_years}"),
             ("months CSV, 5 years", f"/reports/months.csv?{five_years}"),
         ]
+        if role in ("national admin", "municipality"):
+            last = today.year - 1
+            rows += [
+                ("municipality report, last year", f"/reports/municipality/837?year={last}"),
+                ("municipality report PDF", f"/reports/municipality/837.pdf?year={last}"),
+            ]
         if role.endswith("admin"):
             rows += [
                 ("national yearly table", "/reports/years"),

@@ -17,7 +17,15 @@ down_revision = "0011"
 branch_labels = None
 depends_on = None
 
-MUNICIPALITY_USES = ["home_municipality_code", "day", "category", "children", "first_card_id"]
+MUNICIPALITY_USES = [
+    "home_municipality_code",
+    "day",
+    "category",
+    "children",
+    "first_card_id",
+    "home_area_id",
+    "venue_id",
+]
 HOLDERS = [
     "municipality_code",
     "first_card_id",
@@ -25,6 +33,7 @@ HOLDERS = [
     "registered_at",
     "status",
     "blocked_at",
+    "home_area_id",
 ]
 COUNTED = sa.text("voided_at IS NULL")
 COMMUNITY = sa.text("kind = 'community'")
