@@ -109,7 +109,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(10))
+    role: Mapped[str] = mapped_column(String(12))
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))  # an area's coordinator
     # A municipality's coordinator: reads the figures of its residents and venues.
@@ -292,6 +292,9 @@ class CardPeriod(db.Model):
     card_id: Mapped[int] = mapped_column(ForeignKey("card.id"), index=True)
     valid_from: Mapped[date]
     valid_until: Mapped[date]
+    # When the renewal that began this period was made (None: the registration's period,
+    # or a renewal made before this was kept).
+    renewed_at: Mapped[datetime | None]
 
 
 class Event(db.Model):
@@ -351,6 +354,7 @@ class Use(db.Model):
             "issuing_site_id",
             "first_card_id",
             "children",
+            "home_municipality_code",  # (a municipality's scope)
             sqlite_where=text("voided_at IS NULL"),
             postgresql_where=text("voided_at IS NULL"),
         ),

@@ -385,7 +385,9 @@ def renew_card(card: Card, actor: User | None = None) -> Card:
         card.periods.append(CardPeriod(valid_from=card.valid_from, valid_until=card.valid_until))
     start = max(today, card.valid_until + DAY)  # a gap after expiry stays a gap
     card.valid_until = last_day_of_year_from(start)
-    card.periods.append(CardPeriod(valid_from=start, valid_until=card.valid_until))
+    card.periods.append(
+        CardPeriod(valid_from=start, valid_until=card.valid_until, renewed_at=utcnow())
+    )
     audit_change(actor, "card.renew", card, before)
     db.session.commit()
     return card
@@ -481,7 +483,11 @@ def replace_card(card: Card, replacement: Card, actor: User | None = None) -> Ca
     replacement.first_card_id = card.first_card_id
     for period in card.periods or [card]:
         replacement.periods.append(
-            CardPeriod(valid_from=period.valid_from, valid_until=period.valid_until)
+            CardPeriod(
+                valid_from=period.valid_from,
+                valid_until=period.valid_until,
+                renewed_at=getattr(period, "renewed_at", None),  # (the card itself: none)
+            )
         )
     card.status = "replaced"
     card.replaced_by_id = replacement.id

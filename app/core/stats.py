@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, distinct, func, literal_column, select
 
 from ..extensions import db
-from ..models import CATEGORIES, Card, Event, MonthlyUses, Municipality, Site, Use
+from ..models import CATEGORIES, Card, CardPeriod, Event, MonthlyUses, Municipality, Site, Use
 from .access import Viewer, card_scope, use_scope
 from .clock import day_start_utc, local_day, local_today
 from .exceptions import InvalidInput
@@ -303,21 +303,15 @@ def by_event_date(viewer: Viewer, period: Period) -> list[EventUses]:
     return [EventUses(*row) for row in rows]
 
 
-def frequency(viewer: Viewer, period: Period) -> dict[str, int]:
-    """How many holders used their card once, 2-5 times and 6 or more times."""
-    per_card = (
-        select(func.count().label("uses"))
-        .where(*counted(period, grouped=viewer.is_national_admin), use_scope(viewer))
-        .group_by(Use.first_card_id)
-        .subquery()
-    )
-    bucket = case(
-        (per_card.c.uses == 1, FREQUENCIES[0]),
-        (per_card.c.uses <= 5, FREQUENCIES[1]),
-        else_=FREQUENCIES[2],
-    )
-    counts = dict(db.session.execute(select(bucket, func.count()).group_by(bucket)).all())
-    return {name: counts.get(name, 0) for name in FREQUENCIES}
+def frequency(holder_uses: dict[int, int]) -> dict[str, int]:
+    """How many holders used their card once, 2-5 times and 6 or more times (of
+    ``holder_uses``)."""
+    counts = dict.fromkeys(FREQUENCIES, 0)
+    for uses in holder_uses.values():
+        counts[
+            FREQUENCIES[0] if uses == 1 else FREQUENCIES[1] if uses <= 5 else FREQUENCIES[2]
+        ] += 1
+    return counts
 
 
 @dataclass(frozen=True)
@@ -443,6 +437,95 @@ def holders(viewer: Viewer, period: Period) -> dict[str | None, int]:
         .group_by(Card.municipality_code)
     )
     return dict(rows.all())
+
+
+AGE_BANDS = ((16, 17), (18, 29), (30, 44), (45, 64), (65, None))  # 16: who turn 16 that year
+
+
+def age_band(birth_year: int | None, year: int) -> tuple[int, int | None] | None:
+    """The band of the age a holder turns in ``year`` (None: not known)."""
+    if birth_year is None:
+        return None
+    age = year - birth_year
+    return next((band for band in AGE_BANDS if band[1] is None or age <= band[1]), None)
+
+
+def holder_uses(viewer: Viewer, period: Period) -> dict[int, int]:
+    """How many times each holder (by their first card) used a card in the period: what
+    the frequency and the tables by who the holders are are made of."""
+    return dict(
+        db.session.execute(
+            select(Use.first_card_id, func.count())
+            .where(*counted(period, grouped=viewer.is_national_admin), use_scope(viewer))
+            .group_by(Use.first_card_id)
+        ).all()
+    )
+
+
+def profiles() -> dict[int, tuple]:
+    """Each personal card's holder (by first card) as the tables tell them apart: (birth
+    year, gender, life situation), from their current card. Looked up by holder, so not
+    scoped: a table shows counts only."""
+    rows = db.session.execute(
+        select(Card.first_card_id, Card.birth_year, Card.gender, Card.life_situation).where(
+            Card.status.not_in(("unregistered", "replaced")), Card.kind == "personal"
+        )
+    )
+    return {first_card_id: profile for first_card_id, *profile in rows}
+
+
+def registered_profiles(viewer: Viewer, period: Period) -> dict[tuple, int]:
+    """Holders registered in the period, by (birth year, gender, life situation) as their
+    first card has them (personal cards: a community card has no holder to describe)."""
+    by = Card.birth_year, Card.gender, Card.life_situation
+    rows = db.session.execute(
+        select(*by, func.count())
+        .where(
+            Card.first_card_id == Card.id,
+            Card.kind == "personal",
+            Card.registered_at >= day_start_utc(period.start),
+            Card.registered_at < day_start_utc(period.end + timedelta(days=1)),
+            card_scope(viewer),
+        )
+        .group_by(*by)
+    )
+    return {tuple(profile): count for *profile, count in rows}
+
+
+def renewals(viewer: Viewer, period: Period) -> int:
+    """Cards renewed in the period (counted on the holder's current card, which a
+    replacement gives the periods of the card it replaced)."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(CardPeriod)
+        .join(Card, Card.id == CardPeriod.card_id)
+        .where(
+            CardPeriod.renewed_at >= day_start_utc(period.start),
+            CardPeriod.renewed_at < day_start_utc(period.end + timedelta(days=1)),
+            Card.status != "replaced",
+            card_scope(viewer),
+        )
+    )
+
+
+def never_used(viewer: Viewer, period: Period) -> int:
+    """Holders with a card valid in the period (as ``holders`` counts them) who used no
+    card in it, anywhere."""
+    used = select(Use.id).where(Use.first_card_id == Card.first_card_id, *counted(period)).exists()
+    return db.session.scalar(
+        select(func.count(distinct(Card.first_card_id))).where(
+            *_valid_in(period), card_scope(viewer), ~used
+        )
+    )
+
+
+def _valid_in(period: Period) -> tuple:
+    """A registered card, valid at some time in the period and not blocked before it."""
+    return (
+        Card.registered_at < day_start_utc(period.end + timedelta(days=1)),
+        Card.valid_until >= period.start,
+        (Card.status != "blocked") | (Card.blocked_at >= day_start_utc(period.start)),
+    )
 
 
 @dataclass

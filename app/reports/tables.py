@@ -5,6 +5,7 @@ tables a role may see. Small counts are hidden outside the admin role and in
 every export meant for publishing (see app/core/tables.py).
 """
 
+from collections import defaultdict
 from datetime import date
 from functools import partial
 
@@ -15,7 +16,7 @@ from ..core import municipalities, stats
 from ..core.access import Viewer
 from ..core.tables import Column, Table, suppressed
 from ..extensions import db
-from ..labels import CATEGORY_WORDS
+from ..labels import CATEGORY_WORDS, GENDER_WORDS, LIFE_SITUATION_WORDS
 from ..models import CATEGORIES, Area, Municipality, Site, User
 
 FREQUENCY_WORDS = {
@@ -32,8 +33,15 @@ FETCHES = {
     "earlier_places": (stats.places, True),
     "months": (stats.months, False),
     "earlier_months": (stats.months, True),
-    "frequency": (stats.frequency, False),
-    "earlier_frequency": (stats.frequency, True),
+    "holder_uses": (stats.holder_uses, False),
+    "earlier_holder_uses": (stats.holder_uses, True),
+    "profiles": (lambda viewer, period: stats.profiles(), False),
+    "registered_profiles": (stats.registered_profiles, False),
+    "renewals": (stats.renewals, False),
+    "earlier_renewals": (stats.renewals, True),
+    "never_used": (stats.never_used, False),
+    "earlier_never_used": (stats.never_used, True),
+    "earlier_holders": (stats.holders, True),
     "reached": (stats.cards_per_venue, False),
     "events": (stats.by_event_date, False),
     "community": (stats.community, False),
@@ -70,8 +78,9 @@ class Figures:
         self.earlier_usage = stats.Usage(fetched.get("earlier_places", []))
         self.months = fetched.get("months", {})
         self.earlier_months = fetched.get("earlier_months", {})
-        self.frequency = fetched.get("frequency", {})
-        self.earlier_frequency = fetched.get("earlier_frequency", {})
+        self.holder_uses = fetched.get("holder_uses", {})
+        self.frequency = stats.frequency(self.holder_uses)
+        self.earlier_frequency = stats.frequency(fetched.get("earlier_holder_uses", {}))
         self.reached = fetched.get("reached", {})
         self.events = fetched.get("events", [])
         self.late = fetched.get("late", 0), fetched.get("earlier_late", 0)
@@ -82,6 +91,11 @@ class Figures:
         self.home_uses = fetched.get("home_uses", {})
         self.earlier_home_uses = fetched.get("earlier_home_uses", {})
         self.holders = fetched.get("holders", {})
+        self.earlier_holders = fetched.get("earlier_holders", {})
+        self.profiles = fetched.get("profiles", {})
+        self.registered_profiles = fetched.get("registered_profiles", {})
+        self.renewals = fetched.get("renewals", 0), fetched.get("earlier_renewals", 0)
+        self.never_used = fetched.get("never_used", 0), fetched.get("earlier_never_used", 0)
 
     def municipality_name(self, code: str | None):
         """In the reader's language; "Not known" for cards registered without one."""
@@ -473,6 +487,114 @@ def venue_municipalities(figures: Figures) -> Table:
     )
 
 
+def holders(figures: Figures) -> Table:
+    """The holders of the period beside a year earlier: how many had a card, how many
+    were new or renewed theirs, and how many never used it."""
+    registered = figures.registrations, figures.earlier_registrations
+    rows = [
+        [
+            _l("Holders with a valid card"),
+            *(sum(h.values()) for h in (figures.holders, figures.earlier_holders)),
+        ],
+        [_l("Registered"), *(sum(r.registered for r in regs) for regs in registered)],
+        [_l("Renewed"), *figures.renewals],
+        [_l("Did not use their card in the period"), *figures.never_used],
+    ]
+    return Table(
+        "holders",
+        _l("Holders"),
+        [
+            Column(_l("Figure"), "text"),
+            Column(_l("This period")),
+            Column(_l("A year earlier")),
+            Column(_l("Change"), "change", of=(1, 2)),
+        ],
+        [row + [None] for row in rows],
+        description=_l(
+            "Holders with a card valid at some time in the period; registered (new holders) "
+            "and renewed cards; and the holders with a valid card who did not use it in the "
+            "period. Renewals are known from December 2026 on."
+        ),
+    )
+
+
+AGE_WORDS = {
+    band: (f"{band[0]}–{band[1]}" if band[1] else f"{band[0]}+") for band in stats.AGE_BANDS
+}
+
+
+def _by_profile(figures: Figures, name, title, first, key, words) -> Table:
+    """Personal cards' holders by one of what they told at registration (``key`` of
+    (birth year, gender, life situation)): registered in the period, and who used a card
+    and how often; "Not known" where they did not say (or their data was removed)."""
+    registered, used, uses = defaultdict(int), defaultdict(int), defaultdict(int)
+    for profile, count in figures.registered_profiles.items():
+        registered[key(profile)] += count
+    for holder, count in figures.holder_uses.items():
+        if holder in figures.profiles:  # (not a community card)
+            used[key(figures.profiles[holder])] += 1
+            uses[key(figures.profiles[holder])] += count
+    rows = [
+        [words[value], registered[value], used[value], uses[value]]
+        for value in words
+        if value in registered or value in used
+    ]
+    if None in registered or None in used:
+        rows.append([_l("Not known"), registered[None], used[None], uses[None]])
+    return _with_total(
+        Table(
+            name,
+            title,
+            [
+                Column(first, "text"),
+                Column(_l("Registered")),
+                Column(_l("Holders who used a card")),
+                Column(_l("Uses by holders")),
+            ],
+            rows,
+            description=_l(
+                "Holders of personal cards registered in the period, and the holders who used "
+                "a card in it and how many times, by what they told at registration. Gender "
+                "and life situation are asked with the holder's consent."
+            ),
+        )
+    )
+
+
+def holders_by_age(figures: Figures) -> Table:
+    year = figures.period.end.year
+    return _by_profile(
+        figures,
+        "holders-by-age",
+        _l("Holders by age"),
+        _l("Age in %(year)s", year=year),
+        lambda profile: stats.age_band(profile[0], year),
+        AGE_WORDS,
+    )
+
+
+def holders_by_gender(figures: Figures) -> Table:
+    return _by_profile(
+        figures,
+        "holders-by-gender",
+        _l("Holders by gender"),
+        _l("Gender"),
+        lambda profile: profile[1],
+        GENDER_WORDS,
+    )
+
+
+def holders_by_life_situation(figures: Figures) -> Table:
+    return _by_profile(
+        figures,
+        "holders-by-life-situation",
+        _l("Holders by life situation"),
+        _l("Life situation"),
+        lambda profile: profile[2],
+        LIFE_SITUATION_WORDS,
+    )
+
+
 def _registration_table(table: Table) -> Table:
     first = len(table.columns)
     table.columns = table.columns + [
@@ -571,15 +693,15 @@ def _with_total(table: Table, distinct: int | None = None) -> Table:
 BUILDERS = {  # each table, and the figures it is made of
     "summary": (
         summary,
-        {"places", "earlier_places", "frequency", "earlier_frequency"}
+        {"places", "earlier_places", "holder_uses", "earlier_holder_uses"}
         | {"registrations", "earlier_registrations", "community", "earlier_community"}
         | {"late", "earlier_late"},
     ),
     "months": (months, {"months", "earlier_months"}),
     "categories": (categories, {"places", "earlier_places"}),
     "areas": (areas, {"places"}),
-    "venues": (venues, {"places", "reached", "frequency"}),
-    "frequency": (frequency, {"frequency"}),
+    "venues": (venues, {"places", "reached", "holder_uses"}),
+    "frequency": (frequency, {"holder_uses"}),
     "events": (events, {"events"}),
     "registrations-by-area": (registrations_by_area, {"registrations"}),
     "registrations-by-municipality": (registrations_by_municipality, {"registrations"}),
@@ -589,6 +711,17 @@ BUILDERS = {  # each table, and the figures it is made of
         {"home_uses", "earlier_home_uses", "holders", "registrations"},
     ),
     "venue-municipalities": (venue_municipalities, {"places", "earlier_places"}),
+    "holders": (
+        holders,
+        {"holders", "earlier_holders", "registrations", "earlier_registrations"}
+        | {"renewals", "earlier_renewals", "never_used", "earlier_never_used"},
+    ),
+    "holders-by-age": (holders_by_age, {"profiles", "registered_profiles", "holder_uses"}),
+    "holders-by-gender": (holders_by_gender, {"profiles", "registered_profiles", "holder_uses"}),
+    "holders-by-life-situation": (
+        holders_by_life_situation,
+        {"profiles", "registered_profiles", "holder_uses"},
+    ),
 }
 ROLE_TABLES = {
     "admin": tuple(BUILDERS),
@@ -602,6 +735,10 @@ ROLE_TABLES = {
         "frequency",
         "home-municipalities",
         "venue-municipalities",
+        "holders",
+        "holders-by-age",
+        "holders-by-gender",
+        "holders-by-life-situation",
     ),
 }
 

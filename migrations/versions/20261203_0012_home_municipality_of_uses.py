@@ -2,7 +2,8 @@
 home area is), so that the municipalities' figures and the national table's number of
 municipalities read the uses alone. Uses recorded before take their card's municipality
 of today. And indexes for the statistics that read many rows for a few: holders with a
-valid card by municipality, community cards' uses, and uses entered late.
+valid card by municipality, community cards' uses, and uses entered late; ix_use_stats
+covers the home municipality too.
 
 Revision ID: 0012
 Revises: 0011
@@ -25,6 +26,15 @@ MUNICIPALITY_USES = [
     "first_card_id",
     "home_area_id",
     "venue_id",
+]
+STATS = [  # ix_use_stats, now covering a municipality's scope too
+    "day",
+    "venue_id",
+    "category",
+    "home_area_id",
+    "issuing_site_id",
+    "first_card_id",
+    "children",
 ]
 HOLDERS = [
     "municipality_code",
@@ -58,6 +68,13 @@ def upgrade():
             postgresql_where=COUNTED,
         )
         batch_op.create_index("ix_use_late", ["day"], **LATE)
+        batch_op.drop_index("ix_use_stats")
+        batch_op.create_index(
+            "ix_use_stats",
+            [*STATS, "home_municipality_code"],
+            sqlite_where=COUNTED,
+            postgresql_where=COUNTED,
+        )
     with op.batch_alter_table("card", schema=None) as batch_op:
         batch_op.create_index("ix_card_holders", HOLDERS)
         batch_op.create_index(
@@ -72,4 +89,6 @@ def downgrade():
     with op.batch_alter_table("use", schema=None) as batch_op:
         batch_op.drop_index("ix_use_late")
         batch_op.drop_index("ix_use_municipalities")
+        batch_op.drop_index("ix_use_stats")
+        batch_op.create_index("ix_use_stats", STATS, sqlite_where=COUNTED, postgresql_where=COUNTED)
         batch_op.drop_column("home_municipality_code")

@@ -17,6 +17,9 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table("user", schema=None) as batch_op:
+        batch_op.alter_column(
+            "role", existing_type=sa.String(length=10), type_=sa.String(length=12)
+        )
         batch_op.add_column(sa.Column("municipality_code", sa.String(length=3), nullable=True))
         batch_op.create_foreign_key(
             "fk_user_municipality_code_municipality",
@@ -54,3 +57,6 @@ def downgrade():
         batch_op.create_check_constraint("ck_user_site", "role = 'admin' OR site_id IS NOT NULL")
         batch_op.drop_constraint("fk_user_municipality_code_municipality", type_="foreignkey")
         batch_op.drop_column("municipality_code")
+        batch_op.alter_column(
+            "role", existing_type=sa.String(length=12), type_=sa.String(length=10)
+        )

@@ -8,7 +8,7 @@ import io
 import openpyxl
 import pytest
 
-from app.core import accounts, checkin
+from app.core import accounts, cards, checkin
 from app.core.numbers import display
 from app.reports import tables
 from tests import factories
@@ -288,6 +288,45 @@ class TestMunicipalities:
             "Tampere", "<5", "<5", "<5", "<5", "<5", "0", "<5", "5", "<5", "0", "", ""
         ]  # fmt: skip
         assert rows[4][8] == "10"  # 8: rounded on its own
+
+
+class TestHolders:
+    """factories.history in 2025 (every holder born in 1980, no gender or life situation
+    given), beside 2024."""
+
+    def test_holders_new_renewed_and_who_did_not_use_their_card(self, as_staff):
+        rows = get_csv(as_staff("national"), "holders")
+        assert rows[1:] == [
+            ["Holders with a valid card", "4", "1", "300"],  # A, B, C (C2), D; 2024: B
+            ["Registered", "3", "1", "200"],  # A, C, D; 2024: B
+            ["Renewed", "1", "0", ""],  # A's card, on 1 December
+            ["Did not use their card in the period", "1", "0", ""],  # D
+        ]
+
+    def test_by_age_gender_and_life_situation(self, as_staff):
+        client = as_staff("national")
+        # registered: A, C, D; who used a card: A (uses 1-5), B (6), C (8, 9): 8 uses
+        assert get_csv(client, "holders-by-age")[1:] == [
+            ["45–64", "3", "3", "8"],
+            ["Total", "3", "3", "8"],
+        ]
+        for name in ("holders-by-gender", "holders-by-life-situation"):
+            assert get_csv(client, name)[1:] == [
+                ["Not known", "3", "3", "8"],
+                ["Total", "3", "3", "8"],
+            ]
+
+    def test_a_holder_who_told_is_counted_by_what_they_told(self, as_staff, history):
+        card = history.a
+        cards.correct_registration(
+            card, birth_year=1980, postcode="33100", gender="female", life_situation="student"
+        )
+        rows = get_csv(as_staff("national"), "holders-by-gender")
+        assert rows[1:] == [
+            ["Woman", "1", "1", "5"],
+            ["Not known", "2", "2", "3"],
+            ["Total", "3", "3", "8"],
+        ]
 
 
 class TestEveryUse:
