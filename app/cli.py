@@ -296,6 +296,16 @@ def load_municipalities(path, dry_run):
         click.echo(f"  ? {municipality.code} {municipality.name_fi}: not in the file, kept")
 
 
+@municipalities_cli.command("population")
+@click.argument("path", type=click.File("rb"))
+def load_population(path):
+    """Load municipalities' populations (CSV: code; population; year), for figures per
+    1,000 inhabitants; a municipality's figure for a year already loaded is replaced."""
+    rows = _run(municipalities.load_population, path.read())
+    years = ", ".join(str(year) for year in sorted({year for _, year, _ in rows}))
+    click.echo(f"Loaded the population of {len(rows):,} municipality-years ({years}).")
+
+
 @municipalities_cli.command("join")
 @click.argument("code")
 @click.option("--area", "area_code", required=True, help="The network's area code.")

@@ -54,6 +54,18 @@ class Municipality(db.Model):
     area: Mapped[Area | None] = relationship()
 
 
+class Population(db.Model):
+    """A municipality's inhabitants at the end of a year (Statistics Finland's figure), for
+    figures per 1,000 inhabitants."""
+
+    __table_args__ = (CheckConstraint("inhabitants > 0", name="ck_inhabitants"),)
+    municipality_code: Mapped[str] = mapped_column(
+        ForeignKey("municipality.code"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(primary_key=True)
+    inhabitants: Mapped[int]
+
+
 class Site(db.Model):
     """An issuing organisation or a venue."""
 

@@ -321,6 +321,20 @@ def test_a_municipalitys_coordinator_and_an_areas_admin(setup):
     assert users["a@area.fi"].area_id == area.id and "x@nokia.fi" not in users
 
 
+def test_population_loaded_from_a_file(cli, tmp_path):
+    municipalities.load_shipped()
+    path = tmp_path / "vakiluku.csv"
+    path.write_text("code;population;year\n837;258000;2025\n536;36000;2025\n")
+    result = cli("municipalities", "population", str(path))
+    assert result.exit_code == 0, result.output
+    assert "Loaded the population of 2 municipality-years (2025)." in result.output
+    assert municipalities.population(2025)["837"] == (2025, 258000)
+    path.write_text("code;population;year\n837;-1;2025\n")
+    refused = cli("municipalities", "population", str(path))
+    assert refused.exit_code == 1 and "Rivi 2: Väkiluku:" in refused.output  # (in Finnish)
+    assert municipalities.population(2025)["837"] == (2025, 258000)
+
+
 def test_seed_demo_loads_once(cli):
     first = cli("seed-demo")
     assert first.exit_code == 0, first.output

@@ -72,6 +72,7 @@ ACCESS = {
     "admin.join_network": {"admin"},
     "admin.leave_network": {"admin"},
     "admin.load_classification": {"admin"},
+    "admin.load_population": {"admin"},
     "admin.imports_page": {"admin"},  # a national admin's (tests/admin/test_imports.py)
     "admin.import_sample": {"admin"},
     "admin.upload_import": {"admin"},

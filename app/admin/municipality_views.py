@@ -76,6 +76,30 @@ def leave_network(code: str):
     return redirect(url_for("admin.municipality_list"))
 
 
+@bp.post("/municipalities/population")
+@role_required("admin")
+def load_population():
+    try:
+        upload = request.files.get("population")
+        if upload is None or not upload.filename:
+            raise InvalidInput(_l("Choose the population file (CSV)."), "population")
+        rows = municipalities.load_population(upload.read(), current_user)
+    except KaikuError as error:
+        errors = form_errors(error)
+        if "file" in errors:  # what the file's lines lack, said beside this form's field
+            errors["population"] = errors.pop("file")
+        return _page(errors, refusal_status(error))
+    flash(
+        _l(
+            "Population loaded: %(count)d municipalities and years (%(years)s).",
+            count=len(rows),
+            years=", ".join(str(year) for year in sorted({year for _, year, _ in rows})),
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.municipality_list"))
+
+
 @bp.post("/municipalities/load")
 @role_required("admin")
 def load_classification():

@@ -12,15 +12,15 @@ from pathlib import Path
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from ..extensions import db
-from ..models import Area, Card, Municipality, Site, User
+from ..models import Area, Card, Municipality, Population, Site, User
 from . import access, audit
 from .clock import local_today
 from .csv_input import read_rows
 from .exceptions import Conflict, InvalidInput, NotFound
-from .validation import check_all, check_date
+from .validation import check_all, check_date, check_int
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "municipalities.csv"
 # Each field and the column names it goes by: Statistics Finland's key files
@@ -249,13 +249,18 @@ def read_classification(data: bytes) -> list[Row]:
                 with_wellbeing_area,
             )
         )
+    _refuse_if(errors)
+    return rows
+
+
+def _refuse_if(errors: list) -> None:
+    """Refuse a file with bad lines, naming the first few."""
     if errors:
         shown = "; ".join(str(error) for error in errors[:MAX_ERRORS_SHOWN])
         more = len(errors) - MAX_ERRORS_SHOWN
         if more > 0:
             shown += " " + str(_l("(and %(count)d more)", count=more))
         raise InvalidInput(_l("Nothing was loaded. %(errors)s", errors=shown), "file")
-    return rows
 
 
 def compare(rows: list[Row]) -> Changes:
@@ -304,6 +309,94 @@ def load_classification(data: bytes, actor: User | None = None) -> Changes:
         )
     db.session.commit()
     return changes
+
+
+# -- population ---------------------------------------------------------------------
+
+POPULATION_COLUMNS = {
+    "code": COLUMNS["code"],
+    "inhabitants": ("population", "inhabitants", "väkiluku", "asukasluku", "folkmängd"),
+    "year": ("year", "vuosi", "år"),
+}
+MAX_INHABITANTS = 10_000_000
+
+
+def read_population(data: bytes) -> list[tuple[str, int, int]]:
+    """(code, year, inhabitants) of each row of a population file (code; population;
+    year): the municipality must be on the list, the year from 1990 to next year."""
+    header, rows_read = read_rows(data)
+    where = {
+        name: next((header.index(alias) for alias in aliases if alias in header), None)
+        for name, aliases in POPULATION_COLUMNS.items()
+    }
+    if None in where.values():
+        raise InvalidInput(
+            _l("The first line must name the columns: code, population and year."), "file"
+        )
+    known = {municipality.code for municipality in everyone()}
+    rows, errors, seen = [], [], set()
+    for line, values in rows_read:
+        cells = {
+            name: values[index] if index < len(values) else "" for name, index in where.items()
+        }
+        try:
+            code = check_code(cells["code"])
+            year = check_int("year", cells["year"], 1990, local_today().year + 1)
+            inhabitants = check_int(
+                "population", cells["inhabitants"].replace(" ", ""), 1, MAX_INHABITANTS
+            )
+        except InvalidInput as error:
+            errors.append(_l("Line %(line)d: %(error)s", line=line, error=error.message))
+            continue
+        if code not in known:
+            errors.append(
+                _l("Line %(line)d: no municipality has code %(code)s.", line=line, code=code)
+            )
+        elif (code, year) in seen:
+            errors.append(
+                _l("Line %(line)d: %(code)s in %(year)d again.", line=line, code=code, year=year)
+            )
+        else:
+            seen.add((code, year))
+            rows.append((code, year, inhabitants))
+    _refuse_if(errors)
+    return rows
+
+
+def load_population(data: bytes, actor: User | None = None) -> list[tuple[str, int, int]]:
+    """Keep the file's figures, replacing those already kept for the same municipality
+    and year (a corrected file loads again)."""
+    access.check_national_admin(actor)
+    rows = read_population(data)
+    for code, year, inhabitants in rows:
+        db.session.merge(Population(municipality_code=code, year=year, inhabitants=inhabitants))
+    audit.log(
+        actor,
+        "population.load",
+        "municipalities",
+        after={"years": sorted({year for _, year, _ in rows}), "municipalities": len(rows)},
+    )
+    db.session.commit()
+    return rows
+
+
+def population(year: int) -> dict[str, tuple[int, int]]:
+    """Each municipality's inhabitants in ``year``, or in the latest year before it that
+    is known: {code: (year, inhabitants)}."""
+    latest = (
+        select(Population.municipality_code, func.max(Population.year).label("year"))
+        .where(Population.year <= year)
+        .group_by(Population.municipality_code)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Population.municipality_code, Population.year, Population.inhabitants).join(
+            latest,
+            (latest.c.municipality_code == Population.municipality_code)
+            & (latest.c.year == Population.year),
+        )
+    )
+    return {code: (year, inhabitants) for code, year, inhabitants in rows}
 
 
 def load_shipped() -> int:

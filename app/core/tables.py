@@ -22,6 +22,7 @@ class Column:
     # None is the numerator column's total.
     of: tuple[int, int | None] | None = None
     group: object = None  # a heading over this and its neighbours of the same group
+    scale: int = 1  # a ratio per this many (per 1,000 inhabitants, say)
 
     @property
     def heading(self) -> str:
@@ -102,7 +103,7 @@ class Table:
         if not denominator:
             return Cell(None, spec.kind)
         ratio = numerator / denominator
-        return Cell(ratio - 1 if spec.kind == "change" else ratio, spec.kind)
+        return Cell(ratio - 1 if spec.kind == "change" else ratio * spec.scale, spec.kind)
 
     def body(self) -> list[list[Cell]]:
         return [self.cells(row) for row in range(len(self.rows))]

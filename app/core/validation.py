@@ -40,6 +40,7 @@ FIELD_NAMES = {
     "name": _l("Name"),
     "offers": _l("Also offers"),
     "organisation": _l("Organisation"),
+    "population": _l("Population"),
     "postcode": _l("Postcode"),
     "quota": _l("Quota"),
     "registered": _l("Registered"),
@@ -52,6 +53,7 @@ FIELD_NAMES = {
     "valid_days": _l("Days of validity"),
     "valid_until": _l("Valid until"),
     "venue": _l("Venue"),
+    "year": _l("Year"),
 }
 
 

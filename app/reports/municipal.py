@@ -59,20 +59,27 @@ class Report:
         return municipalities.name(self.municipality)
 
 
-FIGURES = {  # name: (label, column kind)
-    "holders": (_l("Residents with a valid card"), "count"),
-    "registered": (_l("New holders registered"), "count"),
-    "activated": (_l("Of them, have used their card"), "count"),
+FIGURES = {  # name: a column of the year's figures; a ratio says of which two
+    "holders": Column(_l("Residents with a valid card")),
+    "registered": Column(_l("New holders registered")),
+    "activated": Column(_l("Of them, have used their card")),
     **{
-        category: (_l("Residents' uses: %(category)s", category=CATEGORY_WORDS[category]), "count")
+        category: Column(_l("Residents' uses: %(category)s", category=CATEGORY_WORDS[category]))
         for category in CATEGORIES
     },
-    "uses": (_l("Residents' uses in all"), "count"),
-    "children": (_l("Uses by the children with them"), "count"),
-    "per_holder": (_l("Uses per resident with a card"), "ratio"),
-    "at_venues": (_l("Uses at the municipality's venues, by holders from anywhere"), "count"),
+    "uses": Column(_l("Residents' uses in all")),
+    "children": Column(_l("Uses by the children with them")),
+    "per_holder": Column(_l("Uses per resident with a card"), "ratio", of=("uses", "holders")),
+    "at_venues": Column(_l("Uses at the municipality's venues, by holders from anywhere")),
+    "inhabitants": Column(_l("Inhabitants"), "number"),
+    "per_thousand": Column(
+        _l("Residents with a valid card per 1,000 inhabitants"),
+        "ratio",
+        of=("holders", "inhabitants"),
+        scale=1000,
+    ),
 }
-_NAMES = list(FIGURES)
+POPULATION = ("inhabitants", "per_thousand")  # shown once a population file is loaded
 
 
 def report(municipality: Municipality, year: int) -> Report:
@@ -85,6 +92,7 @@ def report(municipality: Municipality, year: int) -> Report:
         "registrations": stats.registrations,
         "home": stats.home_uses,
         "places": stats.places,
+        "population": lambda viewer, period: municipalities.population(period.end.year),
     }
     fetched = stats.at_once(
         **{
@@ -100,20 +108,22 @@ def report(municipality: Municipality, year: int) -> Report:
         [str(y), *_counts(fetched, index, municipality.code, venues)]
         for index, y in enumerate((year, year - 1))
     ]
+    names = list(FIGURES)
     columns = [Column(_l("Year"), "text")] + [
-        Column(label, kind, of=(_NAMES.index("uses") + 1, 1) if kind == "ratio" else None)
-        for label, kind in FIGURES.values()
+        replace(column, of=tuple(names.index(name) + 1 for name in column.of))
+        if column.of
+        else column
+        for column in FIGURES.values()
     ]
     table = suppressed(Table("municipality", municipality.code, columns, rows))
-    lines = {
-        name: Line(label, table.cell(0, column), table.cell(1, column), None)
-        for column, (name, (label, _kind)) in enumerate(FIGURES.items(), start=1)
-    }
-    return Report(
-        municipality,
-        year,
-        {name: replace(line, change=_change(line.now, line.then)) for name, line in lines.items()},
-    )
+    known = any(row[names.index("inhabitants") + 1] for row in rows)
+    lines = {}
+    for column, (name, spec) in enumerate(FIGURES.items(), start=1):
+        if name in POPULATION and not known:
+            continue
+        now, then = table.cell(0, column), table.cell(1, column)
+        lines[name] = Line(spec.label, now, then, _change(now, then))
+    return Report(municipality, year, lines)
 
 
 def _counts(fetched: dict, index: int, code: str, venues: set[int]) -> list:
@@ -131,6 +141,8 @@ def _counts(fetched: dict, index: int, code: str, venues: set[int]) -> list:
         sum(tally.children for tally in home.values()),
         None,  # uses per holder: worked out from the rounded counts
         sum(place.adults for place in places if place.venue_id in venues),
+        fetched[f"population {index}"].get(code, (None, None))[1],
+        None,  # per 1,000 inhabitants
     ]
 
 
@@ -175,6 +187,14 @@ def summary(report: Report) -> str:
             **{name: said[name] for name in ("uses", *CATEGORIES, "children")},
         ),
     ]
+    if "per_thousand" in lines and lines["per_thousand"].now.value is not None:
+        sentences.insert(
+            1,
+            _(
+                "That is %(per_thousand)s per 1,000 inhabitants.",
+                per_thousand=said["per_thousand"],
+            ),
+        )
     if lines["per_holder"].now.value is not None:
         sentences.append(
             _(

@@ -52,6 +52,7 @@ FETCHES = {
     "home_uses": (stats.home_uses, False),
     "earlier_home_uses": (stats.home_uses, True),
     "holders": (stats.holders, False),
+    "population": (lambda viewer, period: municipalities.population(period.end.year), False),
     "earlier_registrations": (stats.registrations, True),
 }
 
@@ -91,6 +92,7 @@ class Figures:
         self.home_uses = fetched.get("home_uses", {})
         self.earlier_home_uses = fetched.get("earlier_home_uses", {})
         self.holders = fetched.get("holders", {})
+        self.population = fetched.get("population", {})  # {code: (year, inhabitants)}
         self.earlier_holders = fetched.get("earlier_holders", {})
         self.profiles = fetched.get("profiles", {})
         self.registered_profiles = fetched.get("registered_profiles", {})
@@ -425,8 +427,10 @@ def _by_name(figures: Figures, rows: list[list]) -> list[list]:
 
 
 def home_municipalities(figures: Figures) -> Table:
-    """By the holders' home municipality: how many have a card, and what they used."""
+    """By the holders' home municipality: how many have a card, and what they used; per
+    1,000 inhabitants where a population file has been loaded."""
     registered = _registration_rows(figures.registrations, lambda row: row.municipality_code)
+    codes = {*figures.home_uses, *figures.earlier_home_uses, *figures.holders, *registered}
     rows = [
         [
             code,
@@ -437,7 +441,7 @@ def home_municipalities(figures: Figures) -> Table:
             ),
             None,  # uses per holder
         ]
-        for code in {*figures.home_uses, *figures.earlier_home_uses, *figures.holders, *registered}
+        for code in codes
     ]
     columns = [
         Column(_l("Home municipality"), "text"),
@@ -447,20 +451,38 @@ def home_municipalities(figures: Figures) -> Table:
         *_municipal_columns(4),
     ]
     columns.append(Column(_l("Uses per holder"), "ratio", of=(4 + len(CATEGORIES), 1)))
-    return _with_total(
+    description = _l(
+        "Holders with a card valid in the period, holders registered in it and how many of "
+        "them have used their card, and the uses of the holders living in each "
+        "municipality, wherever they went. Uses by category are the holders' own; their "
+        "children's are counted apart."
+    )
+    with_population = any(code in figures.population for code in codes)
+    if with_population:
+        inhabitants = len(columns)
+        columns += [
+            Column(_l("Inhabitants"), "number"),
+            Column(_l("Holders per 1,000 inhabitants"), "ratio", of=(1, inhabitants), scale=1000),
+        ]
+        for row in rows:
+            row += [figures.population.get(row[0], (None, None))[1], None]
+        description = _l(
+            "%(description)s Inhabitants: the latest population loaded, up to the period's "
+            "last year.",
+            description=description,
+        )
+    table = _with_total(
         Table(
             "home-municipalities",
             _l("By home municipality"),
             columns,
             _by_name(figures, rows),
-            description=_l(
-                "Holders with a card valid in the period, holders registered in it and how "
-                "many of them have used their card, and the uses of the holders living in "
-                "each municipality, wherever they went. Uses by category are the holders' "
-                "own; their children's are counted apart."
-            ),
+            description=description,
         )
     )
+    if with_population and any(row[-2] is None for row in table.rows):
+        table.total[-2] = None  # per 1,000 of all: only where every row's population is known
+    return table
 
 
 def venue_municipalities(figures: Figures) -> Table:
@@ -681,7 +703,7 @@ def _with_total(table: Table, distinct: int | None = None) -> Table:
     total = [_l("Total")]
     for index, column in enumerate(table.columns[1:], start=1):
         if column.kind in ("count", "number"):
-            total.append(sum(row[index] for row in table.rows))
+            total.append(sum(row[index] or 0 for row in table.rows))
         else:
             total.append(None)
     if distinct is not None:
@@ -708,7 +730,7 @@ BUILDERS = {  # each table, and the figures it is made of
     "registrations-by-site": (registrations_by_site, {"registrations"}),
     "home-municipalities": (
         home_municipalities,
-        {"home_uses", "earlier_home_uses", "holders", "registrations"},
+        {"home_uses", "earlier_home_uses", "holders", "registrations", "population"},
     ),
     "venue-municipalities": (venue_municipalities, {"places", "earlier_places"}),
     "holders": (

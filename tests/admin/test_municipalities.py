@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.core import municipalities
 from app.extensions import db
-from app.models import AuditEntry, Municipality, Site
+from app.models import AuditEntry, Municipality, Population, Site
 from tests import factories
 
 NEW_FILE = "KUNTA;KUNTANIMIFI;KUNTANIMISV\n837;Tampere;Tammerfors\n999;Uusikunta;Nykommun\n"
@@ -49,6 +49,51 @@ class TestLoadingTheClassification:
             == 403
         )
         assert db.session.get(Municipality, "999") is None
+
+
+def upload_population(client, text: str):
+    return client.post(
+        "/admin/municipalities/population?lang=en",
+        data={"population": (io.BytesIO(text.encode()), "väkiluku.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+class TestPopulation:
+    def test_loaded_and_loaded_again_with_corrections(self, admin):
+        municipalities.load_shipped()
+        response = upload_population(
+            admin, "code;population;year\n837;255 050;2024\n536;36000;2024\n837;258000;2025\n"
+        )
+        assert response.status_code == 302
+        assert municipalities.population(2025) == {"837": (2025, 258000), "536": (2024, 36000)}
+        assert municipalities.population(2024)["837"] == (2024, 255050)
+        assert municipalities.population(2023) == {}
+        upload_population(admin, "KUNTA;VÄKILUKU;VUOSI\n536;36100;2024\n")
+        assert municipalities.population(2024)["536"] == (2024, 36100)  # replaced
+        assert factories.count(Population) == 3
+        entry = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "population.load")
+        ).all()
+        assert len(entry) == 2
+
+    def test_a_bad_file_loads_nothing_and_says_which_lines(self, admin):
+        municipalities.load_shipped()
+        response = upload_population(
+            admin, "code;population;year\n837;x;2024\n998;100;2024\n536;100;1800\n"
+        )
+        assert response.status_code == 422
+        text = html.unescape(response.text)
+        assert "Line 2: Population:" in text and "Line 3: no municipality has code 998" in text
+        assert "Line 4: Year:" in text and 'id="population-error"' in text
+        assert factories.count(Population) == 0
+        missing = upload_population(admin, "code;year\n837;2024\n")
+        assert "code, population and year" in html.unescape(missing.text)
+
+    def test_only_a_national_admin_loads_it(self, coordinator):
+        municipalities.load_shipped()
+        response = upload_population(coordinator, "code;population;year\n837;1000;2024\n")
+        assert response.status_code == 403 and factories.count(Population) == 0
 
 
 class TestNetworks:

@@ -7,7 +7,7 @@ import pypdfium2
 import pytest
 from sqlalchemy import select
 
-from app.core import accounts, checkin
+from app.core import accounts, checkin, municipalities
 from app.core.clock import local_today
 from app.core.exceptions import InvalidInput
 from app.extensions import db
@@ -86,6 +86,17 @@ class TestTheReport:
         assert f"Vuonna {YEAR}" in finnish and "kotikunta on Tampere" in finnish
         swedish = page(client, f"/reports/municipality/{TAMPERE}", "sv").replace("\xa0", " ")
         assert f"År {YEAR}" in swedish and "Tammerfors" in swedish
+
+    def test_per_1000_inhabitants_once_a_population_is_loaded(self, client, tampere):
+        factories.log_in(client, factories.Staff.municipality)
+        before = page(client, f"/reports/municipality/{TAMPERE}")
+        assert "inhabitants" not in before
+        municipalities.load_population(f"code;population;year\n837;4000;{YEAR}\n".encode())
+        text = page(client, f"/reports/municipality/{TAMPERE}").replace("\xa0", " ")
+        assert "That is 5.0 per 1,000 inhabitants." in text  # 20 (18) of 4,000
+        assert (
+            '<th scope="row">Inhabitants</th><td class="num">4,000</td><td class="num">–</td>'
+        ) in text
 
     def test_another_year_and_a_year_not_offered(self, client, tampere):
         factories.log_in(client, factories.Staff.municipality)

@@ -8,7 +8,7 @@ import io
 import openpyxl
 import pytest
 
-from app.core import accounts, cards, checkin
+from app.core import accounts, cards, checkin, municipalities
 from app.core.numbers import display
 from app.reports import tables
 from tests import factories
@@ -260,6 +260,17 @@ class TestMunicipalities:
             # A and D, of whom A used theirs: uses 1-5, with 2 + 1 children
             ["Tampere", "2", "2", "1", "3", "1", "0", "1", "5", "3", "0", "", "2.5"],
             ["Total", "4", "3", "2", "4", "1", "0", "3", "8", "3", "1", "700", "2.0"],
+        ]
+
+    def test_per_1000_inhabitants_once_a_population_is_loaded(self, as_staff):
+        municipalities.load_population(b"code;population;year\n837;1000;2024\n536;500;2025\n")
+        rows = get_csv(as_staff("national"), "home-municipalities")
+        assert rows[0][-3:] == ["Uses per holder", "Inhabitants", "Holders per 1,000 inhabitants"]
+        assert [row[:2] + row[-2:] for row in rows[1:]] == [
+            ["Espoo", "1", "", ""],
+            ["Nokia", "1", "500", "2.0"],  # 2025's figure
+            ["Tampere", "2", "1000", "2.0"],  # 2024's: the latest up to 2025
+            ["Total", "4", "", ""],  # not of all: Espoo's population is not known
         ]
 
     def test_by_the_venues_municipality(self, as_staff, world, history):
