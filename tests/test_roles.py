@@ -97,6 +97,7 @@ ACCESS = {
     "reports.municipality": {"admin", "municipality"},
     "reports.municipality_pdf": {"admin", "municipality"},
     "reports.years": {"admin"},
+    "reports.holders": {"admin", "municipality"},
     "reports.uses_csv": {"admin"},
 }
 ROLE_EMAILS = {

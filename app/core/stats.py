@@ -303,15 +303,27 @@ def by_event_date(viewer: Viewer, period: Period) -> list[EventUses]:
     return [EventUses(*row) for row in rows]
 
 
-def frequency(holder_uses: dict[int, int]) -> dict[str, int]:
-    """How many holders used their card once, 2-5 times and 6 or more times (of
-    ``holder_uses``)."""
-    counts = dict.fromkeys(FREQUENCIES, 0)
-    for uses in holder_uses.values():
-        counts[
-            FREQUENCIES[0] if uses == 1 else FREQUENCIES[1] if uses <= 5 else FREQUENCIES[2]
-        ] += 1
-    return counts
+def frequency(viewer: Viewer, period: Period) -> dict[str, int]:
+    """How many holders used their card once, 2-5 times and 6 or more times."""
+    per_card = _per_holder(viewer, period)
+    bucket = case(
+        (per_card.c.uses == 1, FREQUENCIES[0]),
+        (per_card.c.uses <= 5, FREQUENCIES[1]),
+        else_=FREQUENCIES[2],
+    )
+    counts = dict(db.session.execute(select(bucket, func.count()).group_by(bucket)).all())
+    return {name: counts.get(name, 0) for name in FREQUENCIES}
+
+
+def _per_holder(viewer: Viewer, period: Period):
+    """A subquery: each holder (by first card) who used a card in the period, and how
+    many times."""
+    return (
+        select(Use.first_card_id, func.count().label("uses"))
+        .where(*counted(period, grouped=viewer.is_national_admin), use_scope(viewer))
+        .group_by(Use.first_card_id)
+        .subquery()
+    )
 
 
 @dataclass(frozen=True)
@@ -450,28 +462,19 @@ def age_band(birth_year: int | None, year: int) -> tuple[int, int | None] | None
     return next((band for band in AGE_BANDS if band[1] is None or age <= band[1]), None)
 
 
-def holder_uses(viewer: Viewer, period: Period) -> dict[int, int]:
-    """How many times each holder (by their first card) used a card in the period: what
-    the frequency and the tables by who the holders are are made of."""
-    return dict(
-        db.session.execute(
-            select(Use.first_card_id, func.count())
-            .where(*counted(period, grouped=viewer.is_national_admin), use_scope(viewer))
-            .group_by(Use.first_card_id)
-        ).all()
-    )
-
-
-def profiles() -> dict[int, tuple]:
-    """Each personal card's holder (by first card) as the tables tell them apart: (birth
-    year, gender, life situation), from their current card. Looked up by holder, so not
-    scoped: a table shows counts only."""
+def used_profiles(viewer: Viewer, period: Period) -> dict[tuple, tuple[int, int]]:
+    """The holders of personal cards who used a card in the period, and their uses, by
+    (birth year, gender, life situation) as their current card has them: {profile:
+    (holders, uses)}. Worked out in the database, a few rows back."""
+    per_holder = _per_holder(viewer, period)
+    by = Card.birth_year, Card.gender, Card.life_situation
     rows = db.session.execute(
-        select(Card.first_card_id, Card.birth_year, Card.gender, Card.life_situation).where(
-            Card.status.not_in(("unregistered", "replaced")), Card.kind == "personal"
-        )
+        select(*by, func.count(), func.sum(per_holder.c.uses))
+        .join(per_holder, per_holder.c.first_card_id == Card.first_card_id)
+        .where(Card.status.not_in(("unregistered", "replaced")), Card.kind == "personal")
+        .group_by(*by)
     )
-    return {first_card_id: profile for first_card_id, *profile in rows}
+    return {tuple(profile): (holders, uses) for *profile, holders, uses in rows}
 
 
 def registered_profiles(viewer: Viewer, period: Period) -> dict[tuple, int]:

@@ -42,11 +42,32 @@ def _publish() -> bool:
 @bp.get("")
 @role_required(*STAFF)
 def index():
+    holders_page = ("reports.holders", _l("Holders"))
+    return _dashboard(
+        tables.ROLE_TABLES[current_user.role],
+        _l("Statistics"),
+        holders_page if current_user.role in tables.HOLDER_ROLES else None,
+    )
+
+
+@bp.get("/holders")
+@role_required(*tables.HOLDER_ROLES)
+def holders():
+    """Who the holders are, and how many renewed or did not use their card: apart from
+    the dashboard, which stays quick."""
+    return _dashboard(tables.HOLDER_TABLES, _l("Holders"), ("reports.index", _l("Statistics")))
+
+
+def _dashboard(names, title, other_page):
+    """A page of tables for a period (the period's form above them), and a link to the
+    other page of tables with the same period."""
     try:
         period = _period()
     except InvalidInput as error:
         return render_template(
             "reports/index.html",
+            title=title,
+            other_page=other_page,
             errors=form_errors(error),
             args=request.args,
             tables=[],
@@ -55,11 +76,13 @@ def index():
         ), 400
     return render_template(
         "reports/index.html",
+        title=title,
+        other_page=other_page,
         errors={},
         args=request.args,
         period=period,
         earlier=period.year_earlier(),
-        tables=tables.dashboard(current_user, period),
+        tables=tables.dashboard(current_user, period, names=names),
         top=TOP,
         scope=_scope(),
         presets=_presets(),
@@ -121,7 +144,7 @@ def _table(name: str):
             abort(404)
         table = YEARLY[name](current_user)
         return suppressed(table) if _publish() else table
-    if name not in tables.ROLE_TABLES[current_user.role]:
+    if name not in tables.allowed(current_user.role):
         abort(404)
     (table,) = tables.dashboard(current_user, _period(), names=[name], publish=_publish())
     return table

@@ -33,9 +33,9 @@ FETCHES = {
     "earlier_places": (stats.places, True),
     "months": (stats.months, False),
     "earlier_months": (stats.months, True),
-    "holder_uses": (stats.holder_uses, False),
-    "earlier_holder_uses": (stats.holder_uses, True),
-    "profiles": (lambda viewer, period: stats.profiles(), False),
+    "frequency": (stats.frequency, False),
+    "earlier_frequency": (stats.frequency, True),
+    "used_profiles": (stats.used_profiles, False),
     "registered_profiles": (stats.registered_profiles, False),
     "renewals": (stats.renewals, False),
     "earlier_renewals": (stats.renewals, True),
@@ -79,9 +79,8 @@ class Figures:
         self.earlier_usage = stats.Usage(fetched.get("earlier_places", []))
         self.months = fetched.get("months", {})
         self.earlier_months = fetched.get("earlier_months", {})
-        self.holder_uses = fetched.get("holder_uses", {})
-        self.frequency = stats.frequency(self.holder_uses)
-        self.earlier_frequency = stats.frequency(fetched.get("earlier_holder_uses", {}))
+        self.frequency = fetched.get("frequency", {})
+        self.earlier_frequency = fetched.get("earlier_frequency", {})
         self.reached = fetched.get("reached", {})
         self.events = fetched.get("events", [])
         self.late = fetched.get("late", 0), fetched.get("earlier_late", 0)
@@ -94,7 +93,7 @@ class Figures:
         self.holders = fetched.get("holders", {})
         self.population = fetched.get("population", {})  # {code: (year, inhabitants)}
         self.earlier_holders = fetched.get("earlier_holders", {})
-        self.profiles = fetched.get("profiles", {})
+        self.used_profiles = fetched.get("used_profiles", {})
         self.registered_profiles = fetched.get("registered_profiles", {})
         self.renewals = fetched.get("renewals", 0), fetched.get("earlier_renewals", 0)
         self.never_used = fetched.get("never_used", 0), fetched.get("earlier_never_used", 0)
@@ -552,10 +551,9 @@ def _by_profile(figures: Figures, name, title, first, key, words) -> Table:
     registered, used, uses = defaultdict(int), defaultdict(int), defaultdict(int)
     for profile, count in figures.registered_profiles.items():
         registered[key(profile)] += count
-    for holder, count in figures.holder_uses.items():
-        if holder in figures.profiles:  # (not a community card)
-            used[key(figures.profiles[holder])] += 1
-            uses[key(figures.profiles[holder])] += count
+    for profile, (holders, count) in figures.used_profiles.items():
+        used[key(profile)] += holders
+        uses[key(profile)] += count
     rows = [
         [words[value], registered[value], used[value], uses[value]]
         for value in words
@@ -715,15 +713,15 @@ def _with_total(table: Table, distinct: int | None = None) -> Table:
 BUILDERS = {  # each table, and the figures it is made of
     "summary": (
         summary,
-        {"places", "earlier_places", "holder_uses", "earlier_holder_uses"}
+        {"places", "earlier_places", "frequency", "earlier_frequency"}
         | {"registrations", "earlier_registrations", "community", "earlier_community"}
         | {"late", "earlier_late"},
     ),
     "months": (months, {"months", "earlier_months"}),
     "categories": (categories, {"places", "earlier_places"}),
     "areas": (areas, {"places"}),
-    "venues": (venues, {"places", "reached", "holder_uses"}),
-    "frequency": (frequency, {"holder_uses"}),
+    "venues": (venues, {"places", "reached", "frequency"}),
+    "frequency": (frequency, {"frequency"}),
     "events": (events, {"events"}),
     "registrations-by-area": (registrations_by_area, {"registrations"}),
     "registrations-by-municipality": (registrations_by_municipality, {"registrations"}),
@@ -738,15 +736,16 @@ BUILDERS = {  # each table, and the figures it is made of
         {"holders", "earlier_holders", "registrations", "earlier_registrations"}
         | {"renewals", "earlier_renewals", "never_used", "earlier_never_used"},
     ),
-    "holders-by-age": (holders_by_age, {"profiles", "registered_profiles", "holder_uses"}),
-    "holders-by-gender": (holders_by_gender, {"profiles", "registered_profiles", "holder_uses"}),
+    "holders-by-age": (holders_by_age, {"used_profiles", "registered_profiles"}),
+    "holders-by-gender": (holders_by_gender, {"used_profiles", "registered_profiles"}),
     "holders-by-life-situation": (
         holders_by_life_situation,
-        {"profiles", "registered_profiles", "holder_uses"},
+        {"used_profiles", "registered_profiles"},
     ),
 }
-ROLE_TABLES = {
-    "admin": tuple(BUILDERS),
+HOLDER_TABLES = ("holders", "holders-by-age", "holders-by-gender", "holders-by-life-situation")
+ROLE_TABLES = {  # the dashboard's tables of each role
+    "admin": tuple(name for name in BUILDERS if name not in HOLDER_TABLES),
     "issuer": ("summary", "months", "categories", "venues", "frequency"),
     "venue": ("summary", "months", "categories", "areas", "frequency", "events"),
     "municipality": (
@@ -757,12 +756,14 @@ ROLE_TABLES = {
         "frequency",
         "home-municipalities",
         "venue-municipalities",
-        "holders",
-        "holders-by-age",
-        "holders-by-gender",
-        "holders-by-life-situation",
     ),
 }
+HOLDER_ROLES = ("admin", "municipality")  # who see the holders' page
+
+
+def allowed(role: str) -> tuple[str, ...]:
+    """Every table a role may see: its dashboard's, and the holders' page's."""
+    return ROLE_TABLES[role] + (HOLDER_TABLES if role in HOLDER_ROLES else ())
 
 
 def dashboard(user: User, period: stats.Period, names=None, publish=False) -> list[Table]:
