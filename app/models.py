@@ -222,6 +222,15 @@ class Card(db.Model):
             "blocked_at",
             "home_area_id",  # (an area's scope)
         ),
+        Index(  # a holder's current card, by their first card: who the holders are
+            "ix_card_profiles",
+            "first_card_id",
+            "status",
+            "kind",
+            "birth_year",
+            "gender",
+            "life_situation",
+        ),
         Index(  # the few community cards, to count their uses from them
             "ix_card_community",
             "id",

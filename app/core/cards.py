@@ -320,7 +320,9 @@ def remove_holder_data(card: Card, actor: User | None = None) -> Card:
     if card.status == "unregistered" or card.holder_data_removed_at:
         raise Conflict(_l("This card holds no data of a holder."), "number")
     before = snapshot(card)
-    _clear_holder_data(card)
+    for holders_card in _holders_cards(card):  # a replaced card keeps what it was given
+        if holders_card.holder_data_removed_at is None:
+            _clear_holder_data(holders_card)
     if card.status == "active":
         card.status, card.blocked_at = "blocked", utcnow()
     audit_change(actor, "card.remove_data", card, before)
@@ -344,6 +346,13 @@ def remove_expired_holder_data(after: timedelta) -> int:
         audit.log(None, "cards.retention", "holder data", after={"cards": len(expired)})
     db.session.commit()
     return len(expired)
+
+
+def _holders_cards(card: Card) -> list[Card]:
+    """Every card of the card's holder: the first one and each that replaced another."""
+    if card.first_card_id is None:
+        return [card]
+    return list(db.session.scalars(select(Card).where(Card.first_card_id == card.first_card_id)))
 
 
 def _clear_holder_data(card: Card) -> None:

@@ -1,5 +1,6 @@
 """Municipalities' populations by year (Statistics Finland's figures, loaded by a national
-admin), for figures per 1,000 inhabitants.
+admin), for figures per 1,000 inhabitants; and an index of each holder's current card by
+their first card, for the tables of who the holders are.
 
 Revision ID: 0015
 Revises: 0014
@@ -14,6 +15,8 @@ down_revision = "0014"
 branch_labels = None
 depends_on = None
 
+PROFILES = ["first_card_id", "status", "kind", "birth_year", "gender", "life_situation"]
+
 
 def upgrade():
     op.create_table(
@@ -25,7 +28,11 @@ def upgrade():
         sa.ForeignKeyConstraint(["municipality_code"], ["municipality.code"]),
         sa.PrimaryKeyConstraint("municipality_code", "year"),
     )
+    with op.batch_alter_table("card", schema=None) as batch_op:
+        batch_op.create_index("ix_card_profiles", PROFILES)
 
 
 def downgrade():
+    with op.batch_alter_table("card", schema=None) as batch_op:
+        batch_op.drop_index("ix_card_profiles")
     op.drop_table("population")

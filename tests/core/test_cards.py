@@ -41,6 +41,26 @@ def test_replacement_audit_links_the_two_cards(world):
     assert '"replaces"' in entries[0].after and '"replaced_by"' in entries[1].after
 
 
+def test_removing_a_holders_data_clears_the_card_it_replaced_too(world):
+    """The replaced card was given the same data: a removal leaves it nowhere."""
+    old = factories.active_card(world.area, world.issuer, children=1)
+    cards.correct_registration(
+        old, birth_year=1970, postcode="33200", gender="female", life_situation="student"
+    )
+    [new] = factories.stock(world.area, world.issuer)
+    cards.replace_card(old, new)
+    cards.remove_holder_data(new)
+    for card in (old, new):
+        db.session.refresh(card)
+        assert (card.birth_year, card.postcode, card.gender, card.life_situation) == (
+            None,
+            None,
+            None,
+            None,
+        )
+        assert card.holder_data_removed_at is not None
+
+
 class TestCommunityCards:
     """Held by an organisation's staff member, for small groups of clients under 16."""
 
