@@ -157,6 +157,11 @@ def bench(app, label: str) -> None:
             ("dashboard, 5 years", f"/reports?{five_years}"),
             ("months CSV, 5 years", f"/reports/months.csv?{five_years}"),
         ]
+        if role in ("national admin", "area admin", "municipality"):
+            rows += [
+                ("holders page, this year so far", f"/reports/holders?{this_year}"),
+                ("holders page, 5 years", f"/reports/holders?{five_years}"),
+            ]
         if role in ("national admin", "municipality"):
             last = today.year - 1
             rows += [
