@@ -544,16 +544,40 @@ AGE_WORDS = {
 }
 
 
-def _by_profile(figures: Figures, name, title, first, key, words) -> Table:
-    """Personal cards' holders by one of what they told at registration (``key`` of
+PROFILES = {  # each table of who the holders are: its title, first column, key and words
+    "holders-by-age": (
+        _l("Holders by age"),
+        lambda year: _l("Age in %(year)s", year=year),
+        lambda profile, year: stats.age_band(profile[0], year),
+        AGE_WORDS,
+    ),
+    "holders-by-gender": (
+        _l("Holders by gender"),
+        lambda year: _l("Gender"),
+        lambda profile, year: profile[1],
+        GENDER_WORDS,
+    ),
+    "holders-by-life-situation": (
+        _l("Holders by life situation"),
+        lambda year: _l("Life situation"),
+        lambda profile, year: profile[2],
+        LIFE_SITUATION_WORDS,
+    ),
+}
+
+
+def by_profile(figures: Figures, name: str) -> Table:
+    """Personal cards' holders by one of what they told at registration (a key of their
     (birth year, gender, life situation)): registered in the period, and who used a card
     and how often; "Not known" where they did not say (or their data was removed)."""
+    title, first, key, words = PROFILES[name]
+    year = figures.period.end.year  # an age is the one turned in the period's last year
     registered, used, uses = defaultdict(int), defaultdict(int), defaultdict(int)
     for profile, count in figures.registered_profiles.items():
-        registered[key(profile)] += count
+        registered[key(profile, year)] += count
     for profile, (holders, count) in figures.used_profiles.items():
-        used[key(profile)] += holders
-        uses[key(profile)] += count
+        used[key(profile, year)] += holders
+        uses[key(profile, year)] += count
     rows = [
         [words[value], registered[value], used[value], uses[value]]
         for value in words
@@ -566,7 +590,7 @@ def _by_profile(figures: Figures, name, title, first, key, words) -> Table:
             name,
             title,
             [
-                Column(first, "text"),
+                Column(first(year), "text"),
                 Column(_l("Registered")),
                 Column(_l("Holders who used a card")),
                 Column(_l("Uses by holders")),
@@ -578,40 +602,6 @@ def _by_profile(figures: Figures, name, title, first, key, words) -> Table:
                 "and life situation are asked with the holder's consent."
             ),
         )
-    )
-
-
-def holders_by_age(figures: Figures) -> Table:
-    year = figures.period.end.year
-    return _by_profile(
-        figures,
-        "holders-by-age",
-        _l("Holders by age"),
-        _l("Age in %(year)s", year=year),
-        lambda profile: stats.age_band(profile[0], year),
-        AGE_WORDS,
-    )
-
-
-def holders_by_gender(figures: Figures) -> Table:
-    return _by_profile(
-        figures,
-        "holders-by-gender",
-        _l("Holders by gender"),
-        _l("Gender"),
-        lambda profile: profile[1],
-        GENDER_WORDS,
-    )
-
-
-def holders_by_life_situation(figures: Figures) -> Table:
-    return _by_profile(
-        figures,
-        "holders-by-life-situation",
-        _l("Holders by life situation"),
-        _l("Life situation"),
-        lambda profile: profile[2],
-        LIFE_SITUATION_WORDS,
     )
 
 
@@ -736,12 +726,10 @@ BUILDERS = {  # each table, and the figures it is made of
         {"holders", "earlier_holders", "registrations", "earlier_registrations"}
         | {"renewals", "earlier_renewals", "never_used", "earlier_never_used"},
     ),
-    "holders-by-age": (holders_by_age, {"used_profiles", "registered_profiles"}),
-    "holders-by-gender": (holders_by_gender, {"used_profiles", "registered_profiles"}),
-    "holders-by-life-situation": (
-        holders_by_life_situation,
-        {"used_profiles", "registered_profiles"},
-    ),
+    **{
+        name: (partial(by_profile, name=name), {"used_profiles", "registered_profiles"})
+        for name in PROFILES
+    },
 }
 HOLDER_TABLES = ("holders", "holders-by-age", "holders-by-gender", "holders-by-life-situation")
 ROLE_TABLES = {  # the dashboard's tables of each role
