@@ -403,6 +403,14 @@ class Use(db.Model):
             sqlite_where=text("voided_at IS NULL"),
             postgresql_where=text("voided_at IS NULL"),
         ),
+        Index(  # a card's uses by day: a community card's, say, without reading each use
+            "ix_use_card_days",
+            "card_id",
+            "day",
+            "clients",
+            sqlite_where=text("voided_at IS NULL"),
+            postgresql_where=text("voided_at IS NULL"),
+        ),
         Index(  # the few uses entered late
             "ix_use_late",
             "day",

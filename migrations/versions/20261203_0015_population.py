@@ -1,6 +1,7 @@
 """Municipalities' populations by year (Statistics Finland's figures, loaded by a national
 admin), for figures per 1,000 inhabitants; and an index of each holder's current card by
-their first card, for the tables of who the holders are.
+their first card, for the tables of who the holders are, and of each card's uses by day,
+for community cards' figures.
 
 Revision ID: 0015
 Revises: 0014
@@ -30,9 +31,18 @@ def upgrade():
     )
     with op.batch_alter_table("card", schema=None) as batch_op:
         batch_op.create_index("ix_card_profiles", PROFILES)
+    with op.batch_alter_table("use", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_use_card_days",
+            ["card_id", "day", "clients"],
+            sqlite_where=sa.text("voided_at IS NULL"),
+            postgresql_where=sa.text("voided_at IS NULL"),
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("use", schema=None) as batch_op:
+        batch_op.drop_index("ix_use_card_days")
     with op.batch_alter_table("card", schema=None) as batch_op:
         batch_op.drop_index("ix_card_profiles")
     op.drop_table("population")
