@@ -53,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(desk.bp)
     app.register_blueprint(cardholder.bp)
+    app.register_blueprint(cardholder.questions.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(issuer.bp)
     app.register_blueprint(admin.bp)

@@ -20,6 +20,8 @@ __all__ = [
     "IMPORT_COLUMN_WORDS",
     "IMPORT_KIND_WORDS",
     "IMPORT_STATUS_WORDS",
+    "VERSION_STATE_WORDS",
+    "OCCASION_WORDS",
 ]
 
 VERDICT_WORDS = {
@@ -82,6 +84,12 @@ ROLE_WORDS = {
     "municipality": _l("Municipality's coordinator (statistics)"),
 }
 SITE_KIND_WORDS = {"issuer": _l("Issuing site"), "venue": _l("Venue")}
+VERSION_STATE_WORDS = {  # a version of the wellbeing questions
+    "draft": _l("Draft"),
+    "in_use": _l("In use"),
+    "replaced": _l("Replaced"),
+}
+OCCASION_WORDS = {"registration": _l("First registration"), "renewal": _l("Renewal")}
 
 IMPORT_STATUS_WORDS = {  # the import format's statuses (docs/import-format.md)
     "active": _l("Valid"),

@@ -1,9 +1,9 @@
-"""What may be written to a log: card links and password links are bearer credentials,
-so a log names their route, never their token."""
+"""What may be written to a log: card links, password links and the wellbeing questions'
+one-time links are bearer credentials, so a log names their route, never their token."""
 
 import re
 
-_SECRET_PATHS = re.compile(r"^(/k|/reset)/(?!sw\.js$)[^/?#\s]+")
+_SECRET_PATHS = re.compile(r"^(/k|/reset|/questions)/(?!sw\.js$)[^/?#\s]+")
 
 
 def loggable_path(path: str) -> str:

@@ -18,6 +18,7 @@ CARD_STATUSES = ("unregistered", "active", "blocked", "replaced")
 CARD_KINDS = ("personal", "community")
 GENDERS = ("female", "male", "other")
 LIFE_SITUATIONS = ("employed", "unemployed", "student", "retired", "disability", "other")
+OCCASIONS = ("registration", "renewal")  # when the wellbeing questions are asked
 
 
 def _one_of(column: str, values: tuple[str, ...], nullable: bool = False) -> CheckConstraint:
@@ -456,6 +457,130 @@ class Use(db.Model):
     venue: Mapped[Site] = relationship(foreign_keys=[venue_id])
     event: Mapped[Event | None] = relationship()
     recorded_by_user: Mapped[User | None] = relationship()
+
+
+class WellbeingSet(db.Model):
+    """A version of the wellbeing questions asked at registration and renewal. A draft is
+    edited; once in use it never changes, and a newer version replaces it."""
+
+    __tablename__ = "wellbeing_set"
+    __table_args__ = (
+        CheckConstraint(
+            "retired_at IS NULL OR published_at IS NOT NULL", name="ck_retired_after_use"
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]  # put in use (None: a draft)
+    retired_at: Mapped[datetime | None]  # replaced by a newer version
+
+    questions: Mapped[list["WellbeingQuestion"]] = relationship(
+        order_by="WellbeingQuestion.position", cascade="all, delete-orphan", back_populates="set"
+    )
+
+    @property
+    def state(self) -> str:
+        """draft, in_use or replaced."""
+        if self.published_at is None:
+            return "draft"
+        return "replaced" if self.retired_at else "in_use"
+
+
+class _Texts:
+    """A text in Finnish, Swedish and English: ``text(language)``."""
+
+    def text(self, language: str) -> str:
+        return getattr(self, f"text_{language}", None) or self.text_fi
+
+
+class WellbeingQuestion(_Texts, db.Model):
+    __tablename__ = "wellbeing_question"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("wellbeing_set.id"), index=True)
+    position: Mapped[int]
+    text_fi: Mapped[str] = mapped_column(String(300))
+    text_sv: Mapped[str] = mapped_column(String(300))
+    text_en: Mapped[str] = mapped_column(String(300))
+
+    set: Mapped[WellbeingSet] = relationship(back_populates="questions")
+    options: Mapped[list["WellbeingOption"]] = relationship(
+        order_by="WellbeingOption.position", cascade="all, delete-orphan"
+    )
+
+    def choices(self, language: str) -> list[tuple[int, str]]:
+        """(option id, its text) of each answer offered."""
+        return [(option.id, option.text(language)) for option in self.options]
+
+
+class WellbeingOption(_Texts, db.Model):
+    """One of a question's fixed answers (no free text anywhere)."""
+
+    __tablename__ = "wellbeing_option"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("wellbeing_question.id"), index=True)
+    position: Mapped[int]
+    text_fi: Mapped[str] = mapped_column(String(120))
+    text_sv: Mapped[str] = mapped_column(String(120))
+    text_en: Mapped[str] = mapped_column(String(120))
+
+
+class WellbeingInvitation(db.Model):
+    """A period of a card (its registration or a renewal) whose holder may answer the
+    questions: open for a few days, closed once answered or declined, and kept so that a
+    period is asked once. When the issuer gives the holder a one-time link, only its
+    SHA-256 is kept."""
+
+    __tablename__ = "wellbeing_invitation"
+    __table_args__ = (_one_of("occasion", OCCASIONS),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("card.id"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("card_period.id"), unique=True)
+    occasion: Mapped[str] = mapped_column(String(12))
+    set_id: Mapped[int] = mapped_column(ForeignKey("wellbeing_set.id"))
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    link_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    card: Mapped[Card] = relationship()
+    set: Mapped[WellbeingSet] = relationship()
+
+
+class WellbeingAnswer(db.Model):
+    """One answer to one question, counted in reports and never shown per person. Only a
+    first registration's answers name their holder (their first card), so that the
+    holder's renewal can be compared with them; a renewal's answer carries that first
+    answer instead (``baseline_option_id``) and names no one. The link goes with the
+    holder's data (on request, or by the retention rule)."""
+
+    __tablename__ = "wellbeing_answer"
+    __table_args__ = (
+        _one_of("occasion", OCCASIONS),
+        CheckConstraint(
+            "occasion = 'renewal' OR baseline_option_id IS NULL", name="ck_baseline_at_renewal"
+        ),
+        CheckConstraint(
+            "occasion = 'registration' OR holder_id IS NULL", name="ck_holder_at_registration"
+        ),
+        Index(  # a year's answers, by area and question: the reports read this alone
+            "ix_wellbeing_answer_report",
+            "answered_on",
+            "area_id",
+            "question_id",
+            "occasion",
+            "option_id",
+            "baseline_option_id",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("wellbeing_question.id"))
+    option_id: Mapped[int] = mapped_column(ForeignKey("wellbeing_option.id"))
+    occasion: Mapped[str] = mapped_column(String(12))
+    answered_on: Mapped[date]  # the local (Finnish) date
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))  # the holder's home area then
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("card.id"), index=True)
+    baseline_option_id: Mapped[int | None] = mapped_column(ForeignKey("wellbeing_option.id"))
 
 
 class ImportMapping(db.Model):

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 import pyotp
 from sqlalchemy import func, select
 
-from app.core import accounts, cards, checkin, clock, municipalities, sessions
+from app.core import accounts, cards, checkin, clock, municipalities, sessions, wellbeing
 from app.core.clock import FINLAND, local_today
 from app.core.tokens import card_url
 from app.extensions import db
@@ -60,6 +60,35 @@ def active_card(area: Area, issuer: Site, children: int = 0, **options) -> Card:
     return cards.register_card(
         card, birth_year=1980, postcode="33100", children=children, **options
     )
+
+
+QUESTIONS = (  # (question, answers) in Finnish, Swedish and English
+    (
+        ("Oletko tyytyväinen?", "Är du nöjd med ditt liv?", "Are you satisfied with life?"),
+        (("Kyllä", "Ja", "Yes"), ("Vähän", "Lite", "A little"), ("En", "Nej", "No")),
+    ),
+    (
+        ("Tunnetko itsesi yksinäiseksi?", "Känner du dig ensam?", "Do you feel lonely?"),
+        (("Harvoin", "Sällan", "Rarely"), ("Usein", "Ofta", "Often")),
+    ),
+)
+
+
+def question_set(questions=QUESTIONS, publish: bool = True):
+    """A version of the wellbeing questions (as the command line makes it: no user), in
+    use unless ``publish`` is False."""
+    version = wellbeing.new_version()
+    for texts, answers in questions:
+        wellbeing.save_question(
+            version,
+            None,
+            **{f"text_{language}": text for language, text in zip(wellbeing.LANGUAGES, texts)},
+            **{
+                f"options_{language}": "\n".join(answer[n] for answer in answers)
+                for n, language in enumerate(wellbeing.LANGUAGES)
+            },
+        )
+    return wellbeing.publish(version) if publish else version
 
 
 def count(model, *where) -> int:
@@ -173,7 +202,7 @@ def travel(monkeypatch, local: str | None) -> None:
     if local is not None:
         moment = datetime.fromisoformat(local).replace(tzinfo=FINLAND).astimezone(timezone.utc)
         now = lambda: moment.replace(tzinfo=None)  # noqa: E731
-    for module in (clock, checkin, cards, sessions):
+    for module in (clock, checkin, cards, sessions, wellbeing):
         monkeypatch.setattr(module, "utcnow", now)
 
 

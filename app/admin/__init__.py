@@ -389,4 +389,4 @@ def _day_start(text, next_day: bool = False):
         return None
 
 
-from . import import_views, municipality_views, site_views  # noqa: E402,F401  (their routes, on this blueprint)
+from . import import_views, municipality_views, site_views, wellbeing_views  # noqa: E402,F401  (their routes, on this blueprint)

@@ -175,3 +175,6 @@ def service_worker():
         "cardholder/sw.js", shell=shell, version=version, marker=next(iter(OFFLINE_COPY.items()))
     )
     return script, 200, {"Content-Type": "text/javascript", "Cache-Control": "no-cache"}
+
+
+from . import questions  # noqa: E402,F401  (the holder's page of the wellbeing questions)

@@ -167,6 +167,23 @@ def municipality_for(user: User, code) -> Municipality:
     return municipality
 
 
+def answers_area(user: User, code) -> Area | None:
+    """Whose wellbeing answers an admin may count: a national admin's, the whole country's
+    (None) or an area's by its code; an area's admin, their own area's."""
+    if user.role != "admin":
+        raise Forbidden(_l("Only admins count the wellbeing answers."))
+    if user.area_id is not None:
+        return user.area
+    if not code:
+        return None
+    area = (
+        db.session.scalar(select(Area).where(Area.code == code)) if isinstance(code, str) else None
+    )
+    if area is None:
+        raise NotFound(_l("No such area."), "area")
+    return area
+
+
 def site_for(user: User, slug) -> Site:
     site = db.session.scalar(select(Site).where(Site.slug == slug, site_scope(user)))
     if site is None:

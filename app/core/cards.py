@@ -24,7 +24,7 @@ from ..models import (
     Use,
     User,
 )
-from . import accounts, audit, checkin, municipalities, numbers
+from . import accounts, audit, checkin, municipalities, numbers, wellbeing
 from .clock import day_start_utc, local_today, utcnow
 from .exceptions import Conflict, InvalidInput
 from .validation import (
@@ -179,6 +179,7 @@ def register_card(
     card.registered_at = utcnow()
     card.first_card_id = card.id
     card.periods.append(CardPeriod(valid_from=today, valid_until=card.valid_until))
+    wellbeing.invite(card, "registration")
     # Another validity than the rule's is an operator's correction (`cards register
     # --valid-days`, never on an issuer's screen): the trail says so.
     audit_change(
@@ -323,6 +324,7 @@ def remove_holder_data(card: Card, actor: User | None = None) -> Card:
     for holders_card in _holders_cards(card):  # a replaced card keeps what it was given
         if holders_card.holder_data_removed_at is None:
             _clear_holder_data(holders_card)
+    wellbeing.forget_holders([card.first_card_id or card.id])
     if card.status == "active":
         card.status, card.blocked_at = "blocked", utcnow()
     audit_change(actor, "card.remove_data", card, before)
@@ -342,6 +344,10 @@ def remove_expired_holder_data(after: timedelta) -> int:
     ).all()
     for card in expired:
         _clear_holder_data(card)
+    # (a replaced card's holder carries on with the replacement, and keeps their answers)
+    wellbeing.forget_holders(
+        {card.first_card_id or card.id for card in expired if card.status != "replaced"}
+    )
     if expired:
         audit.log(None, "cards.retention", "holder data", after={"cards": len(expired)})
     db.session.commit()
@@ -397,6 +403,7 @@ def renew_card(card: Card, actor: User | None = None) -> Card:
     card.periods.append(
         CardPeriod(valid_from=start, valid_until=card.valid_until, renewed_at=utcnow())
     )
+    wellbeing.invite(card, "renewal")
     audit_change(actor, "card.renew", card, before)
     db.session.commit()
     return card

@@ -3,10 +3,11 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..core import access, cards, municipalities
+from ..core import access, cards, municipalities, wellbeing
 from ..core.clock import local_today
 from ..core.exceptions import KaikuError
 from ..core.printing import LAYOUTS, cards_pdf
@@ -106,7 +107,7 @@ def register():
                 ),
                 "success",
             )
-            return _to_card(card)
+            return _to_questions_or_card(card)
     return render_template(
         "issuer/register.html",
         form=form,
@@ -115,10 +116,18 @@ def register():
     ), (422 if errors else 200)
 
 
+def _to_questions_or_card(card: Card):
+    """After a registration or renewal: the wellbeing questions, when they are asked."""
+    if wellbeing.open_invitation(card) is not None:
+        return redirect(url_for("issuer.questions", number=card.number))
+    return _to_card(card)
+
+
 def _render_card(card: Card, errors=None, status=200):
     return render_template(
         "issuer/card.html",
         card=card,
+        invitation=wellbeing.open_invitation(card),
         url=card_url(card.number, card.generation),
         months=cards.uses_by_month(card),
         form=request.form,
@@ -145,16 +154,16 @@ def card(number: str):
     return _render_card(_card(number))
 
 
-def _change(number: str, action, done_message):
-    """Apply ``action(card)`` and come back to the card, or show why not. ``done_message``
-    may be a function of the changed card."""
+def _change(number: str, action, done_message, then=_to_card):
+    """Apply ``action(card)`` and come back to the card (or ``then``), or show why not.
+    ``done_message`` may be a function of the changed card."""
     card = _card(number)
     try:
         result = action(card)
     except KaikuError as error:
         return _render_card(card, form_errors(error), 422)
     flash(done_message(result) if callable(done_message) else done_message, "success")
-    return _to_card(result)
+    return then(result)
 
 
 @bp.get("/cards/<number>/receipt")
@@ -220,6 +229,7 @@ def renew(number: str):
         lambda card: _l(
             "The card was renewed. It is valid until %(date)s.", date=format_date(card.valid_until)
         ),
+        then=_to_questions_or_card,
     )
 
 
@@ -284,3 +294,67 @@ def print_card(number: str):
             "Content-Disposition": f'inline; filename="kaikukortti-{card.number}.pdf"',
         },
     )
+
+
+def _invitation(card: Card):
+    invitation = wellbeing.open_invitation(card)
+    if invitation is None:
+        abort(404)
+    return invitation
+
+
+def _questions_page(card, invitation, errors=None, status=200, link=None):
+    return render_template(
+        "issuer/questions.html",
+        card=card,
+        invitation=invitation,
+        form=request.form,
+        errors=errors or {},
+        link=link,
+    ), status
+
+
+@bp.get("/cards/<number>/questions")
+@role_required("issuer")
+def questions(number: str):
+    """The wellbeing questions of a registration or renewal: asked with the holder now,
+    left to a one-time link, or not asked."""
+    card = _card(number)
+    return _questions_page(card, _invitation(card))
+
+
+@bp.post("/cards/<number>/questions")
+@role_required("issuer")
+def answer_questions(number: str):
+    card = _card(number)
+    invitation = _invitation(card)
+    try:
+        answered = wellbeing.answer(invitation, wellbeing.choices_in(request.form))
+    except KaikuError as error:
+        return _questions_page(card, invitation, form_errors(error), 422)
+    flash(
+        _ln("%(num)d answer saved. Thank you.", "%(num)d answers saved. Thank you.", answered)
+        if answered
+        else _l("No answers were given: nothing was saved."),
+        "success",
+    )
+    return _to_card(card)
+
+
+@bp.post("/cards/<number>/questions/link")
+@role_required("issuer")
+def questions_link(number: str):
+    card = _card(number)
+    invitation = _invitation(card)
+    return _questions_page(
+        card, invitation, link=wellbeing.link_url(wellbeing.give_link(invitation))
+    )
+
+
+@bp.post("/cards/<number>/questions/decline")
+@role_required("issuer")
+def decline_questions(number: str):
+    card = _card(number)
+    wellbeing.decline(_invitation(card))
+    flash(_l("The questions were not asked this time."), "success")
+    return _to_card(card)

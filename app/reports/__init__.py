@@ -4,14 +4,19 @@ dashboards with charts, the yearly national table, and CSV exports."""
 from datetime import date
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
-from ..core import access, municipalities, stats
+from ..core import access, municipalities, stats, wellbeing
 from ..core.exceptions import InvalidInput
 from ..core.tables import suppressed
+from ..extensions import db
+from ..models import Area
 from ..web import form_errors, role_required
 from . import export, municipal, tables
+from . import wellbeing as wellbeing_tables
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 STAFF = ("admin", "issuer", "venue", "municipality")
@@ -206,6 +211,56 @@ def _municipal_report(code: str) -> municipal.Report:
     if str(year) not in map(str, municipal.years()):
         raise InvalidInput(_l("Choose a year from the list."), "year")
     return municipal.report(municipality, int(year))
+
+
+@bp.get("/wellbeing")
+@role_required("admin")
+def wellbeing_answers():
+    """The wellbeing questions' answers of a year, in the holders' home area or all."""
+    year, area = _wellbeing_filters()
+    return render_template(
+        "reports/wellbeing.html",
+        year=year,
+        area=area,
+        years=[(choice, choice) for choice in wellbeing.years()],
+        areas=_answer_areas(),
+        tables=_wellbeing_tables(year, area),
+        publish=_publish(),
+        rounding_note=export.ROUNDING_NOTE,
+        scope=area.name if area else _l("the whole country"),
+    )
+
+
+@bp.get("/wellbeing/<name>.<kind>")
+@role_required("admin")
+def wellbeing_table(name: str, kind: str):
+    year, area = _wellbeing_filters()
+    table = next((t for t in _wellbeing_tables(year, area) if t.name == name), None)
+    if table is None or kind not in ("csv", "xlsx"):
+        abort(404)
+    filename = f"kaiku-{name}-{year}{'-' + area.code if area else ''}"
+    if kind == "xlsx":
+        return export.workbook_response(table, filename)
+    return export.table_response(table, filename)
+
+
+def _wellbeing_filters() -> tuple[int, Area | None]:
+    year = request.args.get("year") or str(wellbeing.years()[0])
+    if year not in map(str, wellbeing.years()):
+        raise InvalidInput(_l("Choose a year from the list."), "year")
+    return int(year), access.answers_area(current_user, request.args.get("area"))
+
+
+def _wellbeing_tables(year: int, area: Area | None):
+    language = str(get_locale() or "fi")
+    return wellbeing_tables.tables(year, area.id if area else None, language, _publish())
+
+
+def _answer_areas() -> list[Area]:
+    """The areas a national admin may pick (an area's admin has their own)."""
+    if not current_user.is_national_admin:
+        return []
+    return list(db.session.scalars(select(Area).order_by(Area.name)))
 
 
 @bp.get("/uses.csv")

@@ -153,7 +153,7 @@ def _by_period(first: Column, lines, **table) -> Table:
         [label, now.adults, now.children, (then or empty).adults, (then or empty).children]
         for label, now, then in lines
     ]
-    return _with_total(
+    return with_total(
         Table(
             columns=[
                 first,
@@ -228,7 +228,7 @@ def areas(figures: Figures) -> Table:
         if area.id in at_venues or area.id in by_cards
     ]
     rows = [row[:3] + [None] + row[3:] for row in rows]  # the share's place
-    return _with_total(
+    return with_total(
         Table(
             "areas",
             _l("Uses by area"),
@@ -272,7 +272,7 @@ def venues(figures: Figures) -> Table:
         rank_by=2,
         description=_l("Most used first. Different cards: how many holders the venue reached."),
     )
-    return _with_total(table, distinct=sum(figures.frequency.values()))
+    return with_total(table, distinct=sum(figures.frequency.values()))
 
 
 def events(figures: Figures) -> Table:
@@ -287,7 +287,7 @@ def events(figures: Figures) -> Table:
         ]
         for event in figures.events
     ]
-    return _with_total(
+    return with_total(
         Table(
             "events",
             _l("Uses by event date"),
@@ -312,7 +312,7 @@ def events(figures: Figures) -> Table:
 def frequency(figures: Figures) -> Table:
     counts = figures.frequency
     rows = [[FREQUENCY_WORDS[name], counts[name]] for name in stats.FREQUENCIES]
-    return _with_total(
+    return with_total(
         Table(
             "frequency",
             _l("How often cards were used"),
@@ -470,7 +470,7 @@ def home_municipalities(figures: Figures) -> Table:
             "last year.",
             description=description,
         )
-    table = _with_total(
+    table = with_total(
         Table(
             "home-municipalities",
             _l("By home municipality"),
@@ -494,7 +494,7 @@ def venue_municipalities(figures: Figures) -> Table:
     rows = [
         [code, *_municipal_uses(now.get(code, {}), then.get(code, {}))] for code in {*now, *then}
     ]
-    return _with_total(
+    return with_total(
         Table(
             "venue-municipalities",
             _l("By the venues' municipality"),
@@ -585,7 +585,7 @@ def by_profile(figures: Figures, name: str) -> Table:
     ]
     if None in registered or None in used:
         rows.append([_l("Not known"), registered[None], used[None], uses[None]])
-    return _with_total(
+    return with_total(
         Table(
             name,
             title,
@@ -616,7 +616,7 @@ def _registration_table(table: Table) -> Table:
         "Holders registered in the period (a replacement card is not a new holder), and how "
         "many of them have used their card at least once."
     )
-    return _with_total(table)
+    return with_total(table)
 
 
 def yearly(user: User) -> Table:
@@ -682,10 +682,10 @@ def national(user: User) -> Table:
         ),
     )
     every_year = frozenset().union(*(year.municipalities for year in years))
-    return _with_total(table, distinct=len(every_year))
+    return with_total(table, distinct=len(every_year))
 
 
-def _with_total(table: Table, distinct: int | None = None) -> Table:
+def with_total(table: Table, distinct: int | None = None) -> Table:
     """A total row: the sum of every count column (``distinct`` for a last column of
     different cards or municipalities, which do not add up)."""
     total = [_l("Total")]

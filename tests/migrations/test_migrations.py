@@ -43,7 +43,7 @@ def load_release_88b0852(url: str) -> None:
 # What later revisions dropped on purpose, and the tables they added (empty at first):
 # everything else of a release's registry is kept, row by row and value by value.
 DROPPED = {"user": {"session_stamp"}}  # 0002: sessions are kept on the server instead
-ADDED = {  # 0002-0015
+ADDED = {  # 0002-0016
     "staff_session",
     "recovery_code",
     "municipality",
@@ -51,6 +51,11 @@ ADDED = {  # 0002-0015
     "import_mapping",
     "import_upload",
     "population",
+    "wellbeing_set",  # 0016
+    "wellbeing_question",
+    "wellbeing_option",
+    "wellbeing_invitation",
+    "wellbeing_answer",
 }
 # 0003: the audit trail's holder data is rewritten (which fields changed, not values).
 REWRITTEN = {**DROPPED, "audit_entry": {"before", "after"}}
