@@ -23,6 +23,7 @@ from .core import (
     municipalities,
     second_factor,
     tallies,
+    wellbeing,
 )
 from .core.exceptions import CardNotUsable, KaikuError
 from .core.printing import LAYOUTS, cards_pdf
@@ -40,6 +41,7 @@ api_keys_cli = AppGroup("api-keys", help="Keys for the JSON API.")
 events_cli = AppGroup("events", help="A venue's events.")
 cards_cli = AppGroup("cards", help="Card stock, registration, blocking, checks.")
 uses_cli = AppGroup("uses", help="Record and undo uses at a venue.")
+wellbeing_cli = AppGroup("wellbeing", help="The wellbeing questions' answers.")
 municipalities_cli = AppGroup(
     "municipalities", help="Municipalities and the networks (areas) they belong to."
 )
@@ -536,6 +538,22 @@ def undo_use(use_id, venue_slug):
     click.echo(f"Undid use {use.id}")
 
 
+@wellbeing_cli.command("answers")
+@click.argument("number")
+@click.option("--language", default="fi", show_default=True, type=click.Choice(["fi", "sv", "en"]))
+def holders_answers(number, language):
+    """A holder's own answers at their first registration, for the controller to give to
+    the holder who asked to see their data (audited). Nobody else sees answers per person."""
+    card = _run(checkin.find_card, number)
+    found = wellbeing.answers_of(card)
+    audit.log(None, "card.wellbeing_answers", f"card {card.display_number}")
+    db.session.commit()
+    if not found:
+        click.echo("No answers lead to this card's holder.")
+    for question, option in found:
+        click.echo(f"{question.text(language)}\t{option.text(language)}")
+
+
 @click.command("seed-demo")
 @click.option(
     "--size",
@@ -604,5 +622,6 @@ def init_app(app):
         cards_cli,
         uses_cli,
         municipalities_cli,
+        wellbeing_cli,
     ):
         app.cli.add_command(group)

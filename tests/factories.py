@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 import pyotp
 from sqlalchemy import func, select
 
+from app import i18n
 from app.core import accounts, cards, checkin, clock, municipalities, sessions, wellbeing
 from app.core.clock import FINLAND, local_today
 from app.core.tokens import card_url
@@ -150,6 +151,12 @@ def log_in(client, email: str) -> None:
             if response.status_code == 302:
                 break
         assert response.status_code == 302, response.text
+
+
+def in_english(client):
+    """The client's pages in English from now on (the language switcher's cookie)."""
+    client.set_cookie(i18n.COOKIE, "en")
+    return client
 
 
 def app_codes(secret: str = TOTP_SECRET) -> list[str]:

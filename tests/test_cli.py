@@ -7,7 +7,7 @@ import pypdfium2
 import pytest
 from sqlalchemy import select
 
-from app.core import accounts, cards, checkin, municipalities, numbers
+from app.core import accounts, cards, checkin, municipalities, numbers, wellbeing
 from app.extensions import db
 from app.models import (
     ApiKey,
@@ -550,3 +550,18 @@ class TestImports:
 
         assert result.exit_code == 0, result.output
         assert factories.count(Use) == 1 and "new 1" in result.output
+
+
+def test_a_holders_own_wellbeing_answers_for_their_access_request(cli, world):
+    version = factories.question_set()
+    card = factories.active_card(world.area, world.issuer)
+    question = version.questions[1]
+    wellbeing.answer(
+        wellbeing.open_invitation(card), {str(question.id): str(question.options[1].id)}
+    )
+    result = cli("wellbeing", "answers", numbers.display(card.number), "--language", "en")
+    assert result.exit_code == 0 and result.output == "Do you feel lonely?\tOften\n"
+    assert factories.count(AuditEntry, AuditEntry.action == "card.wellbeing_answers") == 1
+    other = cli("wellbeing", "answers", numbers.display(world.card.number))
+    assert other.output == "No answers lead to this card's holder.\n"
+    assert cli("wellbeing", "answers", "nonsense").exit_code == 1

@@ -428,6 +428,14 @@ def forget_holders(holder_ids) -> None:
         )
 
 
+def forget_answers(card: Card, actor: User | None = None) -> None:
+    """The holder withdraws their consent: their answers stay only as counts that name no
+    one (the card is untouched). Nothing tells whether there were any."""
+    forget_holders([card.first_card_id or card.id])
+    audit.log(actor, "card.wellbeing_forgotten", f"card {card.display_number}")
+    db.session.commit()
+
+
 def answers_of(card: Card) -> list[tuple[WellbeingQuestion, WellbeingOption]]:
     """A holder's own answers at their first registration, for the controller to give to
     the holder who asks (the only answers that name anyone)."""

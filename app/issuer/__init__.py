@@ -220,6 +220,23 @@ def remove_data(number: str):
     )
 
 
+@bp.post("/cards/<number>/forget-answers")
+@role_required("issuer")
+def forget_answers(number: str):
+    def forget(card):
+        check_ticked(
+            "forget-confirm", _l("Tick the box to confirm that the holder asked for this.")
+        )
+        wellbeing.forget_answers(card, current_user)
+        return card
+
+    return _change(
+        number,
+        forget,
+        _l("Any answers the holder gave to the wellbeing questions no longer lead to them."),
+    )
+
+
 @bp.post("/cards/<number>/renew")
 @role_required("issuer")
 def renew(number: str):

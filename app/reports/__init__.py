@@ -15,8 +15,7 @@ from ..core.tables import suppressed
 from ..extensions import db
 from ..models import Area
 from ..web import form_errors, role_required
-from . import export, municipal, tables
-from . import wellbeing as wellbeing_tables
+from . import answers, export, municipal, tables
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 STAFF = ("admin", "issuer", "venue", "municipality")
@@ -253,7 +252,7 @@ def _wellbeing_filters() -> tuple[int, Area | None]:
 
 def _wellbeing_tables(year: int, area: Area | None):
     language = str(get_locale() or "fi")
-    return wellbeing_tables.tables(year, area.id if area else None, language, _publish())
+    return answers.tables(year, area.id if area else None, language, _publish())
 
 
 def _answer_areas() -> list[Area]:
