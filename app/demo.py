@@ -1,15 +1,16 @@
 """Demo data for `make run`: enough to try every status at the desk."""
 
-from datetime import timedelta
+import random
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
-from .core import accounts, cards, checkin, imports, municipalities
+from .core import accounts, cards, checkin, imports, municipalities, wellbeing
 from .core.clock import local_today
 from .core.tokens import card_url
 from .demo_history import AREAS, NETWORKS_SINCE, seed_history
 from .extensions import db
-from .models import Area, Card
+from .models import Area, Card, WellbeingAnswer, WellbeingInvitation, WellbeingSet
 
 DEMO_PASSWORD = "kaiku-demo-2026"
 DEMO_USERS = (  # e-mail, role, site, area or municipality
@@ -29,7 +30,7 @@ def seed_demo() -> list[str]:
         for email, role, _, place in DEMO_USERS
     ]
     if db.session.scalar(select(Area).where(Area.code == "PIR")) is not None:
-        return ["Demo data already loaded. Logins:", *logins]
+        return ["Demo data already loaded. Logins:", *logins, *seed_questions(), *_answer_history()]
 
     for code, name, members in AREAS[:2]:  # Pirkanmaa and Uusimaa, with their municipalities
         area = accounts.create_area(code, name)
@@ -67,6 +68,7 @@ def seed_demo() -> list[str]:
         category="culture",
         municipality="091",
     )
+    questions = seed_questions()  # before the demo's cards: their registration asks them
     for email, role, site, place in DEMO_USERS:
         accounts.create_user(
             email,
@@ -122,4 +124,120 @@ def seed_demo() -> list[str]:
             f"  {card.display_number:11} {checkin.card_state(card):20} "
             f"{card_url(card.number, card.generation)}"
         )
-    return [*lines, *history]
+    return [*lines, *history, *questions, *_answer_history()]
+
+
+DEMO_QUESTIONS = (  # (question, answers) in Finnish, Swedish and English
+    (
+        (
+            "Kuinka tyytyväinen olet elämääsi tällä hetkellä?",
+            "Hur nöjd är du med ditt liv just nu?",
+            "How satisfied are you with your life at the moment?",
+        ),
+        (
+            ("Erittäin tyytyväinen", "Mycket nöjd", "Very satisfied"),
+            ("Melko tyytyväinen", "Ganska nöjd", "Fairly satisfied"),
+            ("Ei tyytyväinen eikä tyytymätön", "Varken nöjd eller missnöjd", "Neither"),
+            ("Melko tyytymätön", "Ganska missnöjd", "Fairly dissatisfied"),
+            ("Erittäin tyytymätön", "Mycket missnöjd", "Very dissatisfied"),
+        ),
+    ),
+    (
+        (
+            "Kuinka usein tunnet itsesi yksinäiseksi?",
+            "Hur ofta känner du dig ensam?",
+            "How often do you feel lonely?",
+        ),
+        (
+            ("En koskaan", "Aldrig", "Never"),
+            ("Harvoin", "Sällan", "Rarely"),
+            ("Joskus", "Ibland", "Sometimes"),
+            ("Usein", "Ofta", "Often"),
+            ("Jatkuvasti", "Hela tiden", "All the time"),
+        ),
+    ),
+    (
+        (
+            "Kuinka usein osallistut kulttuuri-, liikunta- tai muuhun vapaa-ajan toimintaan "
+            "kodin ulkopuolella?",
+            "Hur ofta deltar du i kultur, idrott eller annan fritidsverksamhet utanför hemmet?",
+            "How often do you take part in culture, sport or other leisure activities outside "
+            "your home?",
+        ),
+        (
+            ("Joka viikko", "Varje vecka", "Every week"),
+            ("Joka kuukausi", "Varje månad", "Every month"),
+            ("Muutaman kerran vuodessa", "Några gånger om året", "A few times a year"),
+            ("Harvemmin", "Mer sällan", "Less often"),
+        ),
+    ),
+)
+
+
+def seed_questions() -> list[str]:
+    """The demo's wellbeing questions, in use, unless the registry has some already."""
+    if db.session.scalar(select(WellbeingSet.id).limit(1)) is not None:
+        return []
+    version = wellbeing.new_version()
+    for texts, answers in DEMO_QUESTIONS:
+        wellbeing.save_question(
+            version,
+            None,
+            **{f"text_{code}": text for code, text in zip(wellbeing.LANGUAGES, texts)},
+            **{
+                f"options_{code}": "\n".join(answer[n] for answer in answers)
+                for n, code in enumerate(wellbeing.LANGUAGES)
+            },
+        )
+    wellbeing.publish(version)
+    return [f"Wellbeing questions: version {version.version} in use."]
+
+
+def _answer_history(seed: int = 2026) -> list[str]:
+    """Answers of the demo history's holders: two in three answered at registration (in
+    2025 or later, when the questions began), and most of those again at their renewal,
+    a little better on the whole. Only where nobody has answered yet."""
+    if db.session.scalar(select(WellbeingAnswer.id).limit(1)) is not None:
+        return []
+    rng = random.Random(seed)
+    version = wellbeing.in_use()
+    holders = db.session.execute(
+        select(Card.id, Card.home_area_id, Card.valid_from, Card.valid_until).where(
+            Card.kind == "personal",
+            Card.first_card_id == Card.id,
+            Card.valid_from >= date(2025, 1, 1),
+            Card.id.not_in(select(WellbeingInvitation.card_id)),  # they may answer themselves
+        )
+    ).all()
+    rows, today = [], local_today()
+    for card_id, area_id, valid_from, valid_until in holders:
+        if rng.random() > 2 / 3:
+            continue
+        renewed = cards.last_day_of_year_from(valid_from) + timedelta(days=1)
+        again = renewed <= min(today, valid_until) and rng.random() < 0.7
+        for question in version.questions:
+            if rng.random() < 0.1:
+                continue  # skipped
+            last = len(question.options) - 1
+            first = rng.randint(0, last)
+            rows.append(_answer(question, first, "registration", valid_from, area_id, card_id))
+            if again:
+                then = max(0, min(last, first + rng.choice((-1, -1, 0, 0, 1))))
+                baseline = question.options[first].id
+                rows.append(_answer(question, then, "renewal", renewed, area_id, None, baseline))
+    if rows:
+        db.session.execute(insert(WellbeingAnswer), rows)
+    db.session.commit()
+    return [f"Wellbeing answers in the history: {len(rows):,}."]
+
+
+def _answer(question, pick, occasion, day, area_id, holder_id, baseline=None) -> dict:
+    return dict(
+        question_id=question.id,
+        option_id=question.options[pick].id,
+        occasion=occasion,
+        answered_on=day,
+        area_id=area_id,
+        holder_id=holder_id,
+        baseline_option_id=baseline,
+    )

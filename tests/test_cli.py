@@ -20,6 +20,8 @@ from app.models import (
     Site,
     Use,
     User,
+    WellbeingAnswer,
+    WellbeingInvitation,
 )
 from tests import factories
 from tests.scanning import decode_pdf
@@ -346,10 +348,18 @@ def test_seed_demo_loads_once(cli):
     assert db.session.scalar(
         select(Use).join(Card, Use.card_id == Card.id).where(Card.legacy_id == "A12345")
     )
+    # the wellbeing questions in use, answered by some of the history's holders, open for
+    # the demo's own cards
+    assert "Wellbeing questions: version 1 in use." in first.output
+    answered = factories.count(WellbeingAnswer)
+    assert answered > 100
+    assert factories.count(WellbeingAnswer, WellbeingAnswer.occasion == "renewal") > 10
+    assert factories.count(WellbeingInvitation) >= 4
     cards_after_first = db.session.query(Card).count()
     second = cli("seed-demo")
     assert "already loaded" in second.output
     assert db.session.query(Card).count() == cards_after_first
+    assert factories.count(WellbeingAnswer) == answered
 
 
 @pytest.mark.parametrize(

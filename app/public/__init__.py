@@ -3,6 +3,7 @@
 from flask import Blueprint, redirect, render_template, url_for
 
 from ..config import LANGUAGES
+from ..core import wellbeing
 from ..i18n import COOKIE
 from ..web import local_target
 
@@ -23,7 +24,7 @@ def accessibility():
 @bp.get("/privacy")
 def privacy():
     """What the registry stores, and what it never stores."""
-    return render_template("public/privacy.html")
+    return render_template("public/privacy.html", answer_days=wellbeing.ANSWER_DAYS)
 
 
 @bp.get("/lang/<code>")

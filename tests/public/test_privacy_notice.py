@@ -56,3 +56,12 @@ def test_it_names_every_field_kept_of_a_holder(client):
     assert set(audit.HOLDER_FIELDS) == set(HOLDER_WORDS), "name the new field in the notice"
     assert [word for word in HOLDER_WORDS.values() if word not in text] == []
     assert "No name, personal identity number" in text
+
+
+def test_it_tells_of_the_wellbeing_answers_who_sees_them_and_how_long_they_lead_to_anyone(client):
+    text = notice(client, "en")
+    assert "answers to the wellbeing questions" in text
+    assert "Articles 6(1)(a) and 9(2)(a)" in text
+    assert "Nobody sees one holder's answers" in text
+    assert "answers at renewal never lead to anyone" in text
+    assert "works once, for 14 days" in text
