@@ -1,16 +1,15 @@
 """Demo data for `make run`: enough to try every status at the desk."""
 
-import random
-from datetime import date, timedelta
+from datetime import timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from .core import accounts, cards, checkin, imports, municipalities, wellbeing
 from .core.clock import local_today
 from .core.tokens import card_url
 from .demo_history import AREAS, NETWORKS_SINCE, seed_history
 from .extensions import db
-from .models import Area, Card, WellbeingAnswer, WellbeingInvitation, WellbeingSet
+from .models import Area, Card, WellbeingSet
 
 DEMO_PASSWORD = "kaiku-demo-2026"
 DEMO_USERS = (  # e-mail, role, site, area or municipality
@@ -30,7 +29,7 @@ def seed_demo() -> list[str]:
         for email, role, _, place in DEMO_USERS
     ]
     if db.session.scalar(select(Area).where(Area.code == "PIR")) is not None:
-        return ["Demo data already loaded. Logins:", *logins, *seed_questions(), *_answer_history()]
+        return ["Demo data already loaded. Logins:", *logins, *seed_questions()]
 
     for code, name, members in AREAS[:2]:  # Pirkanmaa and Uusimaa, with their municipalities
         area = accounts.create_area(code, name)
@@ -124,7 +123,7 @@ def seed_demo() -> list[str]:
             f"  {card.display_number:11} {checkin.card_state(card):20} "
             f"{card_url(card.number, card.generation)}"
         )
-    return [*lines, *history, *questions, *_answer_history()]
+    return [*lines, *history, *questions]
 
 
 DEMO_QUESTIONS = (  # (question, answers) in Finnish, Swedish and English
@@ -191,53 +190,3 @@ def seed_questions() -> list[str]:
         )
     wellbeing.publish(version)
     return [f"Wellbeing questions: version {version.version} in use."]
-
-
-def _answer_history(seed: int = 2026) -> list[str]:
-    """Answers of the demo history's holders: two in three answered at registration (in
-    2025 or later, when the questions began), and most of those again at their renewal,
-    a little better on the whole. Only where nobody has answered yet."""
-    if db.session.scalar(select(WellbeingAnswer.id).limit(1)) is not None:
-        return []
-    rng = random.Random(seed)
-    version = wellbeing.in_use()
-    holders = db.session.execute(
-        select(Card.id, Card.home_area_id, Card.valid_from, Card.valid_until).where(
-            Card.kind == "personal",
-            Card.first_card_id == Card.id,
-            Card.valid_from >= date(2025, 1, 1),
-            Card.id.not_in(select(WellbeingInvitation.card_id)),  # they may answer themselves
-        )
-    ).all()
-    rows, today = [], local_today()
-    for card_id, area_id, valid_from, valid_until in holders:
-        if rng.random() > 2 / 3:
-            continue
-        renewed = cards.last_day_of_year_from(valid_from) + timedelta(days=1)
-        again = renewed <= min(today, valid_until) and rng.random() < 0.7
-        for question in version.questions:
-            if rng.random() < 0.1:
-                continue  # skipped
-            last = len(question.options) - 1
-            first = rng.randint(0, last)
-            rows.append(_answer(question, first, "registration", valid_from, area_id, card_id))
-            if again:
-                then = max(0, min(last, first + rng.choice((-1, -1, 0, 0, 1))))
-                baseline = question.options[first].id
-                rows.append(_answer(question, then, "renewal", renewed, area_id, None, baseline))
-    if rows:
-        db.session.execute(insert(WellbeingAnswer), rows)
-    db.session.commit()
-    return [f"Wellbeing answers in the history: {len(rows):,}."]
-
-
-def _answer(question, pick, occasion, day, area_id, holder_id, baseline=None) -> dict:
-    return dict(
-        question_id=question.id,
-        option_id=question.options[pick].id,
-        occasion=occasion,
-        answered_on=day,
-        area_id=area_id,
-        holder_id=holder_id,
-        baseline_option_id=baseline,
-    )

@@ -11,11 +11,11 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, insert, select, text
 
-from .core import accounts, municipalities, numbers, tallies
+from .core import accounts, municipalities, numbers, tallies, wellbeing
 from .core.cards import last_day_of_year_from
 from .core.clock import FINLAND, local_today
 from .extensions import db
-from .models import Area, Card, Site, Use
+from .models import Area, Card, Site, Use, WellbeingAnswer
 
 AREAS = (  # networks, the real municipalities in them (app/data/municipalities.csv)
     ("PIR", "Pirkanmaa", ("837", "536", "604", "980", "211", "418")),
@@ -54,6 +54,7 @@ def seed_history(
     first_day = date(today.year - years + 1, 1, 1)
     holders = _cards(rng, issuing, cards, first_day, today)
     recorded = _uses(rng, holders, venue_sites, uses, today)
+    answers = _answers(rng, holders, today)
     tallies.recount()  # the monthly totals and first uses that desks keep one use at a time
     if db.engine.dialect.name == "postgresql":  # rows came with their ids
         for table in ("card", "use"):
@@ -63,7 +64,8 @@ def seed_history(
     db.session.commit()
     return [
         f"History from {first_day} to {today}: {len(holders):,} holders' cards, "
-        f"{recorded:,} uses at {len(venue_sites)} venues in {len(areas)} areas."
+        f"{recorded:,} uses at {len(venue_sites)} venues in {len(areas)} areas, "
+        f"{answers:,} answers to the wellbeing questions."
     ]
 
 
@@ -246,3 +248,47 @@ def _uses(rng, holders: list[dict], venues: list[Site], count: int, today: date)
         recorded += len(batch)
         batch = []
     return recorded
+
+
+def _answers(rng, holders: list[dict], today: date) -> int:
+    """Answers to the wellbeing questions in use (none: nothing): two in three holders
+    registered since 2025, when the questions began, answered at registration, and most
+    of those again at their renewal, a little better on the whole; a few questions
+    skipped."""
+    version = wellbeing.in_use()
+    if version is None:
+        return 0
+    rows = []
+    for holder in holders:
+        start = holder["valid_from"]
+        if holder["kind"] != "personal" or start.year < 2025 or rng.random() > 2 / 3:
+            continue
+        renewed = last_day_of_year_from(start) + timedelta(days=1)
+        again = renewed <= min(today, holder["valid_until"]) and rng.random() < 0.7
+        for question in version.questions:
+            if rng.random() < 0.1:
+                continue
+            last = len(question.options) - 1
+            first = rng.randint(0, last)
+            rows.append(
+                _answer(question, first, "registration", start, holder, holder["first_card_id"])
+            )
+            if again:
+                then = max(0, min(last, first + rng.choice((-1, -1, 0, 0, 1))))
+                baseline = question.options[first].id
+                rows.append(_answer(question, then, "renewal", renewed, holder, None, baseline))
+    for chunk in range(0, len(rows), CHUNK):
+        db.session.execute(insert(WellbeingAnswer), rows[chunk : chunk + CHUNK])
+    return len(rows)
+
+
+def _answer(question, pick, occasion, day, holder, holder_id, baseline=None) -> dict:
+    return dict(
+        question_id=question.id,
+        option_id=question.options[pick].id,
+        occasion=occasion,
+        answered_on=day,
+        area_id=holder["home_area_id"],
+        holder_id=holder_id,
+        baseline_option_id=baseline,
+    )

@@ -170,6 +170,9 @@ def bench(app, label: str) -> None:
             ]
         if role.endswith("admin"):
             rows += [
+                ("wellbeing answers, this year", "/reports/wellbeing"),
+                ("wellbeing answers, last year", f"/reports/wellbeing?year={today.year - 1}"),
+                ("wellbeing answers as published", "/reports/wellbeing?publish=1"),
                 ("national yearly table", "/reports/years"),
                 ("national table as published", "/reports/years?publish=1"),
                 ("national table, Excel for publishing", "/reports/national.xlsx?publish=1"),

@@ -18,6 +18,7 @@ ACCESS = {
     "cardholder.print_card": ANYONE,
     "cardholder.manifest": ANYONE,
     "cardholder.service_worker": ANYONE,
+    "questions.answer": ANYONE,  # the one-time link is the secret
     "public.accessibility": ANYONE,
     "public.privacy": ANYONE,
     "health.healthz": ANYONE,
@@ -58,6 +59,11 @@ ACCESS = {
     "issuer.remove_data": {"issuer"},
     "issuer.replace": {"issuer"},
     "issuer.print_card": {"issuer"},
+    "issuer.questions": {"issuer"},
+    "issuer.answer_questions": {"issuer"},
+    "issuer.questions_link": {"issuer"},
+    "issuer.decline_questions": {"issuer"},
+    "issuer.forget_answers": {"issuer"},
     "admin.index": {"admin"},
     "admin.areas": {"admin"},
     "admin.sites": {"admin"},
@@ -90,6 +96,13 @@ ACCESS = {
     "admin.batch_pdf": {"admin"},
     "admin.batch_csv": {"admin"},
     "admin.audit_log": {"admin"},
+    "admin.wellbeing_versions": {"admin"},  # a national admin's (tests/admin/test_wellbeing.py)
+    "admin.new_wellbeing_version": {"admin"},
+    "admin.wellbeing_version": {"admin"},
+    "admin.wellbeing_question": {"admin"},
+    "admin.change_wellbeing_question": {"admin"},
+    "admin.publish_wellbeing_version": {"admin"},
+    "admin.delete_wellbeing_version": {"admin"},
     "reports.index": STAFF,
     "reports.table_csv": STAFF,
     "reports.table_xlsx": STAFF,
@@ -99,6 +112,8 @@ ACCESS = {
     "reports.years": {"admin"},
     "reports.holders": {"admin", "municipality"},
     "reports.uses_csv": {"admin"},
+    "reports.wellbeing_answers": {"admin"},
+    "reports.wellbeing_table": {"admin"},
 }
 ROLE_EMAILS = {
     "admin": factories.Staff.national,

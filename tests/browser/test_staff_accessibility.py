@@ -3,7 +3,7 @@ at 360 px and at 200 % zoom."""
 
 import pytest
 
-from app.core import accounts, checkin
+from app.core import accounts, checkin, wellbeing
 from tests import factories
 from tests.browser.conftest import run_axe, settle
 from tests.browser.harness import log_in
@@ -17,6 +17,7 @@ ISSUER = [
     "/issuer/find",
     "/issuer/cards/{number}",
     "/issuer/cards/{number}/receipt",
+    "/issuer/cards/{asked}/questions",
     "/account/password",
     "/account/two-step",
     "/account/two-step/setup",
@@ -37,6 +38,11 @@ ADMIN = [
     "/admin/import",
     "/admin/stock",
     "/admin/audit",
+    "/admin/wellbeing",
+    "/admin/wellbeing/1",
+    "/admin/wellbeing/2",
+    "/admin/wellbeing/2/questions/new",
+    "/reports/wellbeing",
     YEAR_2025,
     "/reports/years",
     "/reports?start=2025-02-30",  # a period with an error
@@ -48,7 +54,11 @@ DESK = [YEAR_2025, "/desk/events", "/desk/events/{event}", "/desk/late"]
 def test_staff_and_public_pages_pass_axe(live, launch, world, history, language):
     checkin.record_use(world.url, world.venue, nonce="nonce-0001")
     event = accounts.create_event("theatre", "Premiere", date="2025-06-01", quota=50)
-    links = {"number": world.card.number, "event": event.id}
+    factories.question_set()
+    wellbeing.new_version()  # a draft
+    asked = factories.active_card(world.area, world.issuer)
+    questions_path = wellbeing.link_url(wellbeing.give_link(wellbeing.open_invitation(asked)))
+    links = {"number": world.card.number, "event": event.id, "asked": asked.number}
     card_path = "/k/" + world.url.rsplit("/k/", 1)[1]
     settle()
     browser = launch()
@@ -79,7 +89,7 @@ def test_staff_and_public_pages_pass_axe(live, launch, world, history, language)
             assert page.evaluate("document.activeElement.className") == "error-summary"
         context.close()
 
-    visit([*PUBLIC, card_path])
+    visit([*PUBLIC, card_path, questions_path.removeprefix("https://kaiku.test")])
     visit(ISSUER, factories.Staff.issuer, "/issuer")
     visit(ADMIN, factories.Staff.national, "/admin")
     visit(DESK, factories.Staff.desk, "/desk")
