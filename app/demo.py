@@ -178,15 +178,6 @@ def seed_questions() -> list[str]:
     if db.session.scalar(select(WellbeingSet.id).limit(1)) is not None:
         return []
     version = wellbeing.new_version()
-    for texts, answers in DEMO_QUESTIONS:
-        wellbeing.save_question(
-            version,
-            None,
-            **{f"text_{code}": text for code, text in zip(wellbeing.LANGUAGES, texts)},
-            **{
-                f"options_{code}": "\n".join(answer[n] for answer in answers)
-                for n, code in enumerate(wellbeing.LANGUAGES)
-            },
-        )
+    wellbeing.add_questions(version, DEMO_QUESTIONS)
     wellbeing.publish(version)
     return [f"Wellbeing questions: version {version.version} in use."]

@@ -79,16 +79,7 @@ def question_set(questions=QUESTIONS, publish: bool = True):
     """A version of the wellbeing questions (as the command line makes it: no user), in
     use unless ``publish`` is False."""
     version = wellbeing.new_version()
-    for texts, answers in questions:
-        wellbeing.save_question(
-            version,
-            None,
-            **{f"text_{language}": text for language, text in zip(wellbeing.LANGUAGES, texts)},
-            **{
-                f"options_{language}": "\n".join(answer[n] for answer in answers)
-                for n, language in enumerate(wellbeing.LANGUAGES)
-            },
-        )
+    wellbeing.add_questions(version, questions)
     return wellbeing.publish(version) if publish else version
 
 

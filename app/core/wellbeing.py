@@ -179,6 +179,22 @@ def save_question(
     return question
 
 
+def add_questions(version_set: WellbeingSet, questions, actor=None) -> None:
+    """Questions written out as ((fi, sv, en), ((fi, sv, en) of each answer, ...)), added
+    to a draft one by one (the demo's, say)."""
+    for texts, answers in questions:
+        save_question(
+            version_set,
+            None,
+            actor,
+            **{f"text_{language}": text for language, text in zip(LANGUAGES, texts)},
+            **{
+                f"options_{language}": "\n".join(answer[n] for answer in answers)
+                for n, language in enumerate(LANGUAGES)
+            },
+        )
+
+
 def delete_question(question: WellbeingQuestion, actor=None) -> None:
     access.check_national_admin(actor)
     version_set = question.set
