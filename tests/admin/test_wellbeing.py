@@ -96,6 +96,11 @@ def test_only_national_admins(coordinator, world):
 
 def test_no_such_version_or_question(admin, world):
     factories.question_set(publish=False)
-    for path in ("/admin/wellbeing/9", "/admin/wellbeing/x", "/admin/wellbeing/1/questions/999"):
+    for path in (
+        "/admin/wellbeing/9",
+        "/admin/wellbeing/x",
+        "/admin/wellbeing/99999999999",
+        "/admin/wellbeing/1/questions/999",
+    ):
         assert admin.get(path).status_code == 404
     assert admin.post("/admin/wellbeing/1/questions/999/up").status_code == 404
