@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, distinct, func, literal_column, select
+from sqlalchemy import case, distinct, exists, func, literal_column, select
 
 from ..extensions import db
 from ..models import CATEGORIES, Card, CardPeriod, Event, MonthlyUses, Municipality, Site, Use
@@ -515,11 +515,13 @@ def renewals(viewer: Viewer, period: Period) -> int:
 def never_used(viewer: Viewer, period: Period) -> int:
     """Holders with a card valid in the period (as ``holders`` counts them) who used no
     card in it, anywhere. (Grouped as ``holders`` is, the database reads them in the
-    order of ix_card_holders, nothing sorted.)"""
-    used = select(Use.first_card_id).where(*counted(period))
+    order of ix_card_holders, nothing sorted; each holder's uses are looked up in
+    ix_use_holder. NOT EXISTS, not NOT IN: PostgreSQL can't make NOT IN an anti-join, and
+    with a year's holders too many for memory it scanned them again for every card.)"""
+    used = exists().where(Use.first_card_id == Card.first_card_id, *counted(period))
     rows = db.session.execute(
         select(Card.municipality_code, func.count(distinct(Card.first_card_id)))
-        .where(*_valid_in(period), card_scope(viewer), Card.first_card_id.not_in(used))
+        .where(*_valid_in(period), card_scope(viewer), ~used)
         .group_by(Card.municipality_code)
     )
     return sum(count for _, count in rows)
