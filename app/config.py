@@ -41,6 +41,8 @@ def from_environment() -> dict:
         "REGISTRATION_RETENTION_DAYS": int(env.get("REGISTRATION_RETENTION_DAYS", "365") or 365),
         "AUDIT_RETENTION_DAYS": int(env.get("AUDIT_RETENTION_DAYS", "1825") or 1825),  # 5 years
         "STAFF_IDLE_MINUTES": int(env.get("STAFF_IDLE_MINUTES", "600") or 600),  # a working day
+        # A desk's offline copy of the registry older than this gives no offline "valid".
+        "OFFLINE_MAX_AGE_HOURS": int(env.get("OFFLINE_MAX_AGE_HOURS", "24") or 24),
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms and API requests are a few kB: larger, 413
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,

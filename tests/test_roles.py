@@ -45,6 +45,7 @@ ACCESS = {
     "api.verify": {"venue"},
     "api.record": {"venue"},
     "api.undo": {"venue"},
+    "api.offline_snapshot": {"venue"},
     "issuer.index": {"issuer"},
     "issuer.find": {"issuer"},
     "issuer.register": {"issuer"},

@@ -7,6 +7,7 @@ its own and every key in SIGNING_KEYS (newest first): the newest signs, all
 verify, so keys can be rotated without reprinting cards.
 """
 
+import functools
 import hashlib
 import re
 
@@ -63,3 +64,29 @@ def _canonical(signature: str) -> bool:
 def card_url(number: str, generation: int) -> str:
     """The URL printed as the card's QR code and sent to the holder's phone."""
     return f"{current_app.config['BASE_URL'].rstrip('/')}/k/{make_token(number, generation)}"
+
+
+def every_token(number: str, generation: int) -> list[str]:
+    """The code of this generation as each key in SIGNING_KEYS signs it (one a card
+    carries, the others it may carry during a rotation), for the desks' offline copy."""
+    return [sign(f"{number}-{generation}".encode()) for sign in _quick_signers(tuple(_keys()))]
+
+
+@functools.lru_cache(maxsize=4)
+def _quick_signers(keys: tuple[str, ...]):
+    """make_token's signature, with each key derived once instead of for every token: a
+    snapshot signs every card in the registry."""
+
+    def signer(key: str):
+        itsdangerous_signer = _signer([key])
+        derived = itsdangerous_signer.derive_key()
+        algorithm = itsdangerous_signer.algorithm
+
+        def sign(payload: bytes) -> str:
+            return (
+                payload + b"." + base64_encode(algorithm.get_signature(derived, payload))
+            ).decode()
+
+        return sign
+
+    return [signer(key) for key in keys]
