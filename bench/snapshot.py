@@ -22,11 +22,12 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
-from app import create_app, database  # noqa: E402
+from app import database  # noqa: E402
 from app.core import accounts, numbers  # noqa: E402
 from app.core.clock import local_today, utcnow  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Card  # noqa: E402
+from bench.reports import app_for  # noqa: E402
 
 
 def fill(count: int) -> str:
@@ -68,14 +69,7 @@ def main() -> None:
     )
     for count in options.cards:
         with tempfile.TemporaryDirectory() as folder:
-            app = create_app(
-                {
-                    "TESTING": True,
-                    "SECRET_KEY": "bench",
-                    "SIGNING_KEYS": ["bench-signing-key"],
-                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/snapshot.sqlite3",
-                }
-            )
+            app = app_for(f"sqlite:///{folder}/snapshot.sqlite3")
             with app.app_context():
                 database.upgrade()
                 key = fill(count)
