@@ -179,8 +179,16 @@ def create_api_key(site_slug):
 @click.argument("name")
 @click.option("--date", "day", required=True, type=click.DateTime(["%Y-%m-%d"]))
 @click.option("--quota", type=int, help="Free tickets for the event (adults and children).")
-def create_event(venue_slug, name, day, quota):
-    event = _run(accounts.create_event, venue_slug, name, date=day.date(), quota=quota)
+@click.option("--offline-quota", type=int, help="Free tickets one desk device may give offline.")
+def create_event(venue_slug, name, day, quota, offline_quota):
+    event = _run(
+        accounts.create_event,
+        venue_slug,
+        name,
+        date=day.date(),
+        quota=quota,
+        offline_quota=offline_quota,
+    )
     click.echo(event.id)
 
 

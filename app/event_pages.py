@@ -10,7 +10,7 @@ from .core.exceptions import KaikuError
 from .models import Event
 from .web import gather
 
-FIELDS = ("name", "date", "quota")
+FIELDS = ("name", "date", "quota", "offline_quota")
 
 
 def event_form(form) -> dict:

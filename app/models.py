@@ -322,12 +322,18 @@ class CardPeriod(db.Model):
 class Event(db.Model):
     """Something a venue gives free tickets to, optionally capped by a quota."""
 
-    __table_args__ = (CheckConstraint("quota IS NULL OR quota >= 0", name="ck_quota"),)
+    __table_args__ = (
+        CheckConstraint("quota IS NULL OR quota >= 0", name="ck_quota"),
+        CheckConstraint("offline_quota IS NULL OR offline_quota >= 0", name="ck_offline_quota"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     venue_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
     name: Mapped[str] = mapped_column(String(200))
     date: Mapped[date]
     quota: Mapped[int | None]
+    # How many free tickets one desk device may give without network (it counts down its
+    # own): desks offline can't see each other's, so together they stay within the quota.
+    offline_quota: Mapped[int | None]
 
     venue: Mapped[Site] = relationship()
 
@@ -446,8 +452,11 @@ class Use(db.Model):
     assistant: Mapped[int] = mapped_column(default=0)
     typed: Mapped[bool] = mapped_column(default=False)  # number typed, no signature
     # Entered afterwards with the visit's real date (``day``): the desk was offline or on
-    # paper. ``recorded_at`` is when it was entered.
+    # paper. ``recorded_at`` is when it was entered, or for a use a desk kept offline, when
+    # the device recorded it (``received_at``: when it reached the server).
     late: Mapped[bool] = mapped_column(default=False)
+    received_at: Mapped[datetime | None]  # UTC; only a use kept offline has one
+    device_id: Mapped[str | None] = mapped_column(String(36))  # the desk device's own id
     recorded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     recorded_by_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
     nonce: Mapped[str] = mapped_column(String(64), unique=True)

@@ -201,9 +201,13 @@ def test_users_events_and_api_keys(setup):
     )
     assert prompted.exit_code == 0, prompted.output
 
-    event = cli("events", "create", "theatre", "Hamlet", "--date", "2026-12-24", "--quota", 10)
+    event = cli(
+        "events", "create", "theatre", "Hamlet", "--date", "2026-12-24", "--quota", 10,
+        "--offline-quota", 4,
+    )  # fmt: skip
     assert event.exit_code == 0
-    assert db.session.get(Event, int(event.output.strip())).quota == 10
+    made = db.session.get(Event, int(event.output.strip()))
+    assert (made.quota, made.offline_quota) == (10, 4)
 
     key = cli("api-keys", "create", "theatre")
     raw = key.output.strip().splitlines()[-1]

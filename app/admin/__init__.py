@@ -201,6 +201,7 @@ def events():
             form.get("name"),
             date=form.get("date"),
             quota=form.get("quota"),
+            offline_quota=form.get("offline_quota"),
             actor=current_user,
         )
         return _l("Event %(name)s added.", name=event.name)

@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
-from ..core.audit import COMMAND_LINE, HOLDER_DATA_CHANGED
+from ..core.audit import API_KEY, COMMAND_LINE, HOLDER_DATA_CHANGED
 from ..core.validation import field_name
 from ..labels import (
     CARD_KIND_WORDS,
@@ -93,8 +93,13 @@ _DATES = ("valid_from", "valid_until", "date")
 
 
 def actor_words(actor: str):
-    """An e-mail, or the operator's command line, in words."""
-    return _l("the command line (an operator)") if actor == COMMAND_LINE else actor
+    """An e-mail, the operator's command line or a venue's API key, in words."""
+    if actor == COMMAND_LINE:
+        return _l("the command line (an operator)")
+    if actor.startswith(API_KEY + " "):
+        number, site = actor.removeprefix(API_KEY + " ").split(" ", 1)
+        return _l("the ticketing system of %(site)s (API key %(number)s)", site=site, number=number)
+    return actor
 
 
 def action_words(action: str):

@@ -4,12 +4,15 @@ Authenticated by a venue's API key (``Authorization: Bearer KEY``) or a
 logged-in venue user's session (then with a CSRF token header).
 """
 
+from datetime import timedelta
+
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..core import checkin, snapshot
-from ..core.accounts import authenticate_key
+from ..core import accounts, checkin, snapshot
+from ..core.accounts import authenticate_key, events_between
+from ..core.clock import local_today
 from ..core.exceptions import (
     CardNotUsable,
     Conflict,
@@ -18,9 +21,11 @@ from ..core.exceptions import (
     KaikuError,
     NotFound,
 )
+from ..core.stats import check_period
+from ..core.validation import check_int
 from ..extensions import csrf, db
 from ..web import json_error
-from .serialise import use_json, verdict_json
+from .serialise import event_json, use_json, verdict_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # keys need no CSRF token; session callers are checked in authenticate()
@@ -116,6 +121,8 @@ def record():
         event_id=body.get("event"),
         category=body.get("category"),
         kind=body.get("kind"),
+        recorded_at=body.get("recorded_at"),
+        device=body.get("device"),
         user=g.user,
         api_key=g.api_key,
     )
@@ -139,3 +146,45 @@ def offline_snapshot():
 @bp.delete("/uses/<int:use_id>")
 def undo(use_id: int):
     return jsonify(use_json(checkin.void_use(use_id, g.site)))
+
+
+@bp.get("/uses")
+def uses():
+    """The venue's own uses of a period, oldest first, a page at a time: ``next_after``
+    names the last use of this page, to ask for the next (None on the last page)."""
+    period = check_period(request.args.get("start"), request.args.get("end"))
+    limit = check_int("limit", request.args.get("limit", 100), 1, 1000)
+    after = check_int("after", request.args.get("after", 0), 0, 2**63 - 1)
+    page = checkin.venue_uses(g.site, period.start, period.end, after=after, limit=limit)
+    return jsonify(
+        {
+            "uses": [use_json(use) for use in page],
+            "next_after": page[-1].id if len(page) == limit else None,
+        }
+    )
+
+
+@bp.get("/events")
+def events():
+    """The venue's events from ``start`` (default today) to ``end`` (default a year on),
+    with the free tickets given and left."""
+    start = request.args.get("start") or local_today()
+    period = check_period(start, request.args.get("end") or local_today() + timedelta(days=366))
+    found = sorted(
+        events_between([g.site], period.start, period.end), key=lambda event: (event.date, event.id)
+    )
+    return jsonify({"events": [event_json(event) for event in found]})
+
+
+@bp.post("/events")
+def create_event():
+    body = _body()
+    event = accounts.create_event(
+        g.site.slug,
+        _required(body, "name"),
+        date=_required(body, "date"),
+        quota=body.get("quota"),
+        offline_quota=body.get("offline_quota"),
+        actor=g.user or g.api_key,
+    )
+    return jsonify(event_json(event)), 201

@@ -1,7 +1,7 @@
 """Domain objects as the API's JSON. Field names here are a public contract."""
 
-from ..core.checkin import UNDO_WINDOW, Verdict
-from ..models import Card, Use
+from ..core.checkin import Verdict, tickets_given, undo_until
+from ..models import Card, Event, Use
 
 
 def _utc(moment) -> str | None:
@@ -30,7 +30,8 @@ def use_json(use: Use) -> dict:
         "category": use.category,
         "kind": use.kind,
         "recorded_at": _utc(use.recorded_at),
-        "undo_until": _utc(use.recorded_at + UNDO_WINDOW),
+        "received_at": _utc(use.received_at),
+        "undo_until": _utc(undo_until(use)),
         "adults": use.adults,
         "children": use.children,
         "clients": use.clients,
@@ -38,6 +39,21 @@ def use_json(use: Use) -> dict:
         "typed": use.typed,
         "voided_at": _utc(use.voided_at),
         "nonce": use.nonce,
+        "device": use.device_id,
+        "late": use.late,
+    }
+
+
+def event_json(event: Event) -> dict:
+    given = tickets_given(event)
+    return {
+        "id": event.id,
+        "name": event.name,
+        "date": event.date.isoformat(),
+        "quota": event.quota,
+        "offline_quota": event.offline_quota,
+        "given": given,
+        "left": None if event.quota is None else max(event.quota - given, 0),
     }
 
 

@@ -538,24 +538,48 @@ def authenticate_key(raw) -> ApiKey | None:
     return key
 
 
-def create_event(venue_slug, name, *, date, quota=None, actor: User | None = None) -> Event:
+def _event_values(name, date, quota, offline_quota, **more_checks) -> dict:
+    """An event's checked fields (and ``more_checks``'), every mistake at once: a quota
+    may be empty (no limit); the tickets one device may give offline can't be more than
+    the quota."""
+
+    def count(field, value):
+        return None if value is None or value == "" else check_int(field, value, 0, 100_000)
+
     values = check_all(
-        venue=lambda: check_open(find_venue(venue_slug, actor)),
         name=lambda: check_text("name", name, 200),
         date=lambda: check_date("date", date),
-        quota=lambda: (
-            None if quota is None or quota == "" else check_int("quota", quota, 0, 100_000)
-        ),
+        quota=lambda: count("quota", quota),
+        offline_quota=lambda: count("offline_quota", offline_quota),
+        **more_checks,
     )
-    venue, date, quota = values["venue"], values["date"], values["quota"]
+    if None not in (values["quota"], values["offline_quota"]):
+        if values["offline_quota"] > values["quota"]:
+            raise InvalidInput(
+                _l("One device can't give more tickets offline than the event's quota."),
+                "offline_quota",
+            )
+    return values
+
+
+def create_event(
+    venue_slug, name, *, date, quota=None, offline_quota=None, actor: User | ApiKey | None = None
+) -> Event:
+    """A venue's event; ``actor`` a user (who sees only venues they may), or a venue's
+    ticketing system by its API key (which names its own venue)."""
+    scope = actor if isinstance(actor, User) else None
+    values = _event_values(
+        name, date, quota, offline_quota, venue=lambda: check_open(find_venue(venue_slug, scope))
+    )
     event = Event(**values)
+    venue = values.pop("venue")
     db.session.add(event)
     db.session.flush()
     audit.log(
         actor,
         "event.create",
         f"event {event.id}",
-        after={"venue": venue.slug, "name": event.name, "date": date, "quota": quota},
+        after={"venue": venue.slug, **values},
         area_id=venue.area_id,
         site_id=venue.id,
     )
@@ -563,24 +587,21 @@ def create_event(venue_slug, name, *, date, quota=None, actor: User | None = Non
     return event
 
 
-def update_event(event: Event, name, *, date, quota=None, actor: User | None = None) -> Event:
-    """Change an event's name, date or quota (audited). Its quota can't drop below the
+def update_event(
+    event: Event, name, *, date, quota=None, offline_quota=None, actor: User | None = None
+) -> Event:
+    """Change an event's name, date or quotas (audited). Its quota can't drop below the
     free tickets already given."""
-    values = check_all(
-        name=lambda: check_text("name", name, 200),
-        date=lambda: check_date("date", date),
-        quota=lambda: (
-            None if quota is None or quota == "" else check_int("quota", quota, 0, 100_000)
-        ),
-    )
+    values = _event_values(name, date, quota, offline_quota)
     given = checkin.tickets_given(event)
     if values["quota"] is not None and values["quota"] < given:
         raise InvalidInput(
             _l("%(n)d free tickets have been given already: the quota can't be less.", n=given),
             "quota",
         )
-    before = {"name": event.name, "date": event.date, "quota": event.quota}
-    event.name, event.date, event.quota = values["name"], values["date"], values["quota"]
+    before = {field: getattr(event, field) for field in values}
+    for field, value in values.items():
+        setattr(event, field, value)
     audit.log(
         actor,
         "event.update",

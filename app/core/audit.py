@@ -13,10 +13,11 @@ from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import AuditEntry, User
+from ..models import ApiKey, AuditEntry, User
 from .clock import utcnow
 
 COMMAND_LINE = "command line"
+API_KEY = "API key"  # an entry's actor: "API key 3 (theatre)"
 # A holder's own data: the trail says that it was set or changed, never what it is.
 HOLDER_FIELDS = ("birth_year", "postcode", "gender", "life_situation")
 HOLDER_DATA_CHANGED = "holder_data_changed"
@@ -32,7 +33,7 @@ def without_holder_data(values: dict | None) -> dict | None:
 
 
 def log(
-    actor: User | None,
+    actor: User | ApiKey | None,
     action: str,
     target: str,
     *,
@@ -41,11 +42,12 @@ def log(
     area_id=None,
     site_id=None,
 ) -> None:
-    """Add an entry to the current transaction; the caller's commit keeps both or neither."""
+    """Add an entry to the current transaction; the caller's commit keeps both or neither.
+    ``actor``: a user, a venue's ticketing system by its API key, or (None) an operator."""
     db.session.add(
         AuditEntry(
-            actor_id=actor.id if actor else None,
-            actor=actor.email if actor else COMMAND_LINE,
+            actor_id=actor.id if isinstance(actor, User) else None,
+            actor=actor_name(actor),
             action=action,
             target=target,
             before=_json(before),
@@ -54,6 +56,12 @@ def log(
             site_id=site_id,
         )
     )
+
+
+def actor_name(actor: User | ApiKey | None) -> str:
+    if isinstance(actor, ApiKey):
+        return f"{API_KEY} {actor.id} ({actor.site.slug})"
+    return actor.email if actor else COMMAND_LINE
 
 
 def _json(values: dict | None) -> str | None:

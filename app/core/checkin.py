@@ -8,7 +8,7 @@ same question again under a lock and writes the use.
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
@@ -24,7 +24,15 @@ from . import audit, legacy, numbers, tallies
 from .clock import local_day, local_today, utcnow
 from .exceptions import CardNotUsable, Conflict, InvalidInput, KaikuError, NotFound
 from .tokens import BadToken, read_token
-from .validation import check_choice, check_date, check_flag, check_int, check_nonce
+from .validation import (
+    check_choice,
+    check_date,
+    check_device,
+    check_flag,
+    check_int,
+    check_moment,
+    check_nonce,
+)
 
 STATUSES = (
     "valid",
@@ -38,7 +46,8 @@ STATUSES = (
     "quota_full",
 )
 UNDO_WINDOW = timedelta(minutes=15)
-LATE_ENTRY_DAYS = 31  # how far back a use noted on paper may be entered
+LATE_ENTRY_DAYS = 31  # how far back a use noted on paper, or kept offline, may be entered
+CLOCK_SKEW = timedelta(minutes=5)  # how far ahead a desk device's clock may be
 _TOKEN = re.compile(r"[0-9A-Za-z]{3,20}-\d+\.")  # "<number>-<generation>." starts a signed token
 MAX_CODE_LENGTH = 500
 
@@ -206,16 +215,21 @@ def card_state(card: Card) -> str:
     return "valid"
 
 
-def card_state_on(card: Card, day) -> str:
-    """The card's standing as it was on a past ``day`` (a late entry): registered by
-    then, not yet blocked or replaced, and within one of its periods of validity."""
-    if card.registered_at is None or local_day(card.registered_at) > day:
+def card_state_on(card: Card, day, at: datetime | None = None) -> str:
+    """The card's standing as it was on a past ``day`` (a late entry), or at the moment
+    ``at`` of that day (a use a desk kept offline): registered by then, not yet blocked
+    or replaced, and within one of its periods of validity."""
+
+    def by_then(moment) -> bool:
+        return moment <= at if at is not None else local_day(moment) <= day
+
+    if card.registered_at is None or not by_then(card.registered_at):
         return "unregistered"
     if card.status == "replaced":
         replacement = db.session.get(Card, card.replaced_by_id)
-        if local_day(replacement.registered_at) <= day:
+        if by_then(replacement.registered_at):
             return "replaced"
-    if card.status == "blocked" and (card.blocked_at is None or local_day(card.blocked_at) <= day):
+    if card.status == "blocked" and (card.blocked_at is None or by_then(card.blocked_at)):
         return "blocked"
     periods = card.periods or [card]
     if any(period.valid_from <= day <= period.valid_until for period in periods):
@@ -230,12 +244,13 @@ def judge(
     typed: bool = False,
     kind: str = "ticket",
     on=None,
+    at: datetime | None = None,
 ) -> Verdict:
     """The registry's answer for this card at this venue (and event) today, or ``on`` a
-    past day, for a use of this kind: a course place is the holder's alone, tickets and
-    passes bring the children."""
+    past day (``at`` a moment of it), for a use of this kind: a course place is the
+    holder's alone, tickets and passes bring the children."""
     day = on or local_today()
-    state = card_state(card) if on is None else card_state_on(card, on)
+    state = card_state(card) if on is None else card_state_on(card, on, at)
     if state != "valid":
         return Verdict(state, card, typed, event=event, kind=kind)
     last_use = _active_use(card, venue, event, day)
@@ -293,9 +308,9 @@ def tickets_given(event: Event) -> int:
     )
 
 
-def find_event(venue: Site, event_id, lock: bool = False, on=None) -> Event | None:
-    """An event of this venue today or to come (an advance ticket), or on the day ``on``
-    (a late entry), or None for "no event"."""
+def find_event(venue: Site, event_id, lock: bool = False, on=None, since=None) -> Event | None:
+    """An event of this venue today (or the day ``since``, a use kept offline) or to come
+    (an advance ticket), or on the day ``on`` (a late entry), or None for "no event"."""
     if event_id is None or event_id == "":
         return None
     event_id = check_int("event", event_id, 1, 2**31 - 1)
@@ -309,7 +324,7 @@ def find_event(venue: Site, event_id, lock: bool = False, on=None) -> Event | No
         if event.date != on:
             raise InvalidInput(_l("This event was not held on that day."), "event")
         return event
-    if event.date < local_today():
+    if event.date < (since or local_today()):
         raise InvalidInput(_l("This event is over. Choose today's or a coming event."), "event")
     return event
 
@@ -340,6 +355,24 @@ def check_late_day(value) -> date:
     return day
 
 
+def check_device_time(value) -> datetime:
+    """When a desk kept a use offline, by the device's clock (UTC): in the last
+    LATE_ENTRY_DAYS; a clock a few minutes fast counts as now, one further ahead is
+    refused (its uses would land on the wrong day)."""
+    moment, now = check_moment("recorded_at", value), utcnow()
+    if moment > now + CLOCK_SKEW:
+        raise InvalidInput(
+            _l("The device's clock is ahead of the server's: set the phone's time."),
+            "recorded_at",
+        )
+    if local_day(moment) < local_today() - timedelta(days=LATE_ENTRY_DAYS):
+        raise InvalidInput(
+            _l("A use kept offline can be sent for %(days)d days.", days=LATE_ENTRY_DAYS),
+            "recorded_at",
+        )
+    return min(moment, now)
+
+
 def record_use(
     code,
     venue: Site,
@@ -352,14 +385,20 @@ def record_use(
     category=None,
     kind=None,
     on=None,
+    recorded_at=None,
+    device=None,
     user: User | None = None,
     api_key: ApiKey | None = None,
 ) -> tuple[Use, bool]:
     """Record one use; (use, created). A retry with the same nonce returns the
     first use and records nothing new. Raises CardNotUsable unless ``valid``.
 
-    ``on``: a late entry, for a visit on that past day (the desk was offline or on
-    paper): the card is judged as it was then, and the use is marked late and audited."""
+    ``on``: a late entry, for a visit on that past day (noted on paper): the card is
+    judged as it was then, and the use is marked late and audited.
+    ``recorded_at``: a use a desk kept offline, at that moment by the device's clock:
+    judged as of then (the day's events, the card blocked by then or not), marked late,
+    and with ``received_at`` now, from which its undo window counts. ``device``: the desk
+    device's own id, which an event's offline quota is counted by."""
     nonce = check_nonce(nonce)
     children = check_int("children", children, 0, 9)
     clients = check_int("clients", clients, 0, 30)
@@ -367,6 +406,8 @@ def record_use(
     category = check_choice("category", category or venue.category, CATEGORIES)
     kind = use_kind(venue, kind)
     on = check_late_day(on) if on not in (None, "") else None
+    at = check_device_time(recorded_at) if recorded_at not in (None, "") else None
+    device = check_device(device) if device not in (None, "") else None
     request = dict(
         code=code,
         children=children,
@@ -380,13 +421,14 @@ def record_use(
     # recorded, which is every time: the card was used, or the nonce is taken. Not asked
     # up front, where all but a few requests would pay a query for it.
     _start_writing()
-    event = find_event(venue, event_id, lock=True, on=on)
+    kept_on = local_day(at) if at else None  # the day a use kept offline was made
+    event = find_event(venue, event_id, lock=True, on=on, since=kept_on)
     card, typed, problem = identify(code, lock=True)  # racing desks queue here
     if problem:
         verdict = Verdict("invalid", typed=typed, reason=problem, event=event, kind=kind)
     else:
         _lock_first_card(card)
-        verdict = judge(card, venue, event, typed, kind, on)
+        verdict = judge(card, venue, event, typed, kind, on or kept_on, at)
     refusal = _refusal(verdict, children, clients)
     if refusal is not None:
         earlier = _replay(nonce, venue, request)  # a retry, or a twin that won while we waited
@@ -404,9 +446,11 @@ def record_use(
         first_card_id=card.first_card_id,
         category=category,
         kind=kind,
-        recorded_at=now,
-        day=on or local_day(now),
-        late=on is not None,
+        recorded_at=at or now,
+        received_at=now if at else None,
+        device_id=device,
+        day=on or kept_on or local_day(now),
+        late=on is not None or at is not None,
         adults=1,
         children=children,
         clients=clients,
@@ -577,12 +621,25 @@ def void_use(use_id, venue: Site) -> Use:
     _lock_holder(use.card)
     db.session.refresh(use, with_for_update=True)
     if use.voided_at is None:
-        if utcnow() - use.recorded_at > UNDO_WINDOW:
+        if not can_undo(use):
             raise Conflict(_l("A use can be undone only within 15 minutes of recording it."))
         use.voided_at = utcnow()
         tallies.count_use(use, -1)
         _commit_as_is()
     return use
+
+
+def venue_uses(venue: Site, start, end, *, after: int = 0, limit: int = 100) -> list[Use]:
+    """The venue's uses (undone ones too, marked so) on days ``start`` to ``end``, by
+    id from the one after ``after``: a page of a longer list, read by its last id."""
+    return list(
+        db.session.scalars(
+            select(Use)
+            .where(Use.venue_id == venue.id, Use.day >= start, Use.day <= end, Use.id > after)
+            .order_by(Use.id)
+            .limit(limit)
+        )
+    )
 
 
 def recent_uses(venue: Site, ids: list[int] | None = None, limit: int = 10) -> list[Use]:
@@ -593,5 +650,11 @@ def recent_uses(venue: Site, ids: list[int] | None = None, limit: int = 10) -> l
     return list(db.session.scalars(query.order_by(Use.id.desc()).limit(limit)))
 
 
+def undo_until(use: Use) -> datetime:
+    """The end of a use's undo window, which counts from when the server recorded it
+    (a use kept offline: when it arrived)."""
+    return (use.received_at or use.recorded_at) + UNDO_WINDOW
+
+
 def can_undo(use: Use) -> bool:
-    return use.voided_at is None and utcnow() - use.recorded_at <= UNDO_WINDOW
+    return use.voided_at is None and utcnow() <= undo_until(use)

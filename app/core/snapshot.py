@@ -154,6 +154,7 @@ def _events(venue: Site, today, last_day) -> list[dict]:
             "name": event.name,
             "date": event.date.isoformat(),
             "quota": event.quota,
+            "offline_quota": event.offline_quota,
             "given": tickets_given(event),
             "used": _joined(_used(venue, today, event)),
         }

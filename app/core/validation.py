@@ -4,7 +4,7 @@ check_all runs several checks so that a form shows every mistake at once."""
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timezone
 
 from flask_babel import lazy_gettext as _l
 
@@ -26,6 +26,7 @@ FIELD_NAMES = {
     "contact": _l("Contact"),
     "count": _l("Number of cards"),
     "default_use": _l("Usually gives"),
+    "device": _l("Device"),
     "date": _l("Date"),
     "end": _l("To"),
     "event": _l("Event"),
@@ -39,6 +40,7 @@ FIELD_NAMES = {
     "municipality": _l("Municipality"),
     "name": _l("Name"),
     "offers": _l("Also offers"),
+    "offline_quota": _l("Tickets per device offline"),
     "options_en": _l("Answers in English"),
     "options_fi": _l("Answers in Finnish"),
     "options_sv": _l("Answers in Swedish"),
@@ -47,6 +49,7 @@ FIELD_NAMES = {
     "postcode": _l("Postcode"),
     "question": _l("Question"),
     "quota": _l("Quota"),
+    "recorded_at": _l("Recorded at"),
     "registered": _l("Registered"),
     "registered_on": _l("Registered on"),
     "role": _l("Role"),
@@ -181,6 +184,33 @@ def check_postcode(value) -> str:
     if not isinstance(value, str) or not _POSTCODE.fullmatch(value.strip()):
         raise InvalidInput(_l("Postcode: give five digits."), "postcode")
     return value.strip()
+
+
+_DEVICE = re.compile(r"[0-9A-Za-z-]{8,36}")
+
+
+def check_device(value) -> str:
+    if not isinstance(value, str) or not _DEVICE.fullmatch(value):
+        raise InvalidInput(_l("device must be 8-36 letters, digits or dashes (a UUID)."), "device")
+    return value
+
+
+def check_moment(field: str, value) -> datetime:
+    """An ISO 8601 time with its offset (2026-12-07T10:15:00+02:00, or Z), as naive UTC."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except (AttributeError, TypeError, ValueError):
+        moment = None
+    if moment is None or moment.tzinfo is None or len(value) > 40:
+        raise InvalidInput(
+            _l(
+                "%(field)s: give the time as ISO 8601 with its offset, e.g. "
+                "2026-12-07T10:15:00+02:00.",
+                field=field_name(field),
+            ),
+            field,
+        )
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def check_nonce(value) -> str:

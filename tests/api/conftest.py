@@ -12,9 +12,12 @@ def key(world):
 
 @pytest.fixture
 def api(client, key):
-    """post/delete against /api/v1 with the theatre's key."""
+    """get/post/delete against /api/v1 with the theatre's key."""
 
     class Api:
+        def get(self, path, headers=key, **query):
+            return client.get(f"/api/v1{path}", query_string=query, headers=headers)
+
         def post(self, path, body, headers=key):
             return client.post(f"/api/v1{path}", json=body, headers=headers)
 

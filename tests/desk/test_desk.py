@@ -205,11 +205,11 @@ class TestDeskFlow:
         assert (event.venue_id, event.date, event.quota) == (world.venue.id, coming, None)
         changed = desk.post(
             f"/desk/events/{event.id}",
-            data={"name": "Jazz", "date": coming.isoformat(), "quota": "5"},
+            data={"name": "Jazz", "date": coming.isoformat(), "quota": "5", "offline_quota": "2"},
         )
         assert changed.status_code == 302
         db.session.expire_all()
-        assert db.session.get(Event, event.id).quota == 5
+        assert (db.session.get(Event, event.id).quota, event.offline_quota) == (5, 2)
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "event.update"))
         assert entry.actor == "desk@theatre.fi"
 
@@ -223,6 +223,13 @@ class TestDeskFlow:
         assert page.status_code == 422 and 'id="quota-error"' in page.text
         db.session.expire_all()
         assert db.session.get(Event, event.id).quota == 5
+
+    def test_a_device_may_not_give_more_offline_than_the_quota(self, desk, world):
+        coming = (factories.today() + timedelta(days=2)).isoformat()
+        form = {"name": "Jazz", "date": coming, "quota": "5", "offline_quota": "6"}
+        page = desk.post("/desk/events", data=form)
+        assert page.status_code == 422 and 'id="offline_quota-error"' in page.text
+        assert db.session.query(Event).count() == 0
 
     def test_another_venues_event_is_not_there(self, desk, world):
         theirs = accounts.create_event("museum", "Other", date=factories.today())

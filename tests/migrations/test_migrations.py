@@ -69,6 +69,8 @@ NEW_COLUMNS = {  # empty at first
         "legacy_id",  # 0011
         "imported_as",
     },
+    "use": {"device_id", "received_at"},  # 0017
+    "event": {"offline_quota"},
     "site": {"municipality_code", "offers", "closed_at"},  # 0006, 0007, 0008
     "user": {"totp_secret", "totp_last_step", "municipality_code"},  # 0005, 0013
 }
