@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from app import create_app, database
 from app.extensions import db
 from tests import factories
+from tests.openapi_check import CheckedClient
 
 SIGNING_KEY = "test-signing-key"
 
@@ -68,6 +69,7 @@ def app(tmp_path, migrated, postgres_url):
         shutil.copyfile(make_url(migrated).database, copy)
         url = f"sqlite:///{copy}"
     app = create_app(config(url))
+    app.test_client_class = CheckedClient  # every API answer held to the document
     yield app
     with app.app_context():
         db.session.remove()

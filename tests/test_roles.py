@@ -49,6 +49,8 @@ ACCESS = {
     "api.uses": {"venue"},
     "api.events": {"venue"},
     "api.create_event": {"venue"},
+    "api.openapi_document": ANYONE,
+    "api.reference": ANYONE,
     "issuer.index": {"issuer"},
     "issuer.find": {"issuer"},
     "issuer.register": {"issuer"},

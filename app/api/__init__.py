@@ -6,7 +6,7 @@ logged-in venue user's session (then with a CSRF token header).
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -25,6 +25,8 @@ from ..core.stats import check_period
 from ..core.validation import check_int
 from ..extensions import csrf, db
 from ..web import json_error
+from .openapi import ERRORS, document
+from .reference import code_spans, operations, schemas
 from .serialise import event_json, use_json, verdict_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -44,8 +46,13 @@ _ERRORS = (
 )
 
 
+PUBLIC = {"api.openapi_document", "api.reference"}  # what a developer reads before a key
+
+
 @bp.before_request
 def authenticate():
+    if request.endpoint in PUBLIC:
+        return None
     _read_first()
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
@@ -188,3 +195,22 @@ def create_event():
         actor=g.user or g.api_key,
     )
     return jsonify(event_json(event)), 201
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    return jsonify(document())
+
+
+@bp.get("/reference")
+def reference():
+    """The API reference for developers, rendered from the same document (in English)."""
+    spec = document()
+    return render_template(
+        "api/reference.html",
+        info=spec["info"],
+        operations=operations(spec),
+        schemas=schemas(spec),
+        errors=ERRORS,
+        code_spans=code_spans,
+    )
