@@ -42,6 +42,7 @@ ACCESS = {
     "desk.edit_event": {"venue"},
     "desk.delete_event": {"venue"},
     "desk.late": {"venue"},
+    "desk.service_worker": {"venue"},
     "api.verify": {"venue"},
     "api.record": {"venue"},
     "api.undo": {"venue"},

@@ -141,6 +141,20 @@ _INVALID_MESSAGES = {
 }
 
 
+def offline_messages() -> dict[str, str]:
+    """What a desk offline says for each verdict (app/desk, static/js/offline.js): the
+    same as online, without the facts only the registry knows (dates, the last use)."""
+    return {
+        **{status: str(message) for status, message in _MESSAGES.items()},
+        **{reason: str(message) for reason, message in _INVALID_MESSAGES.items()},
+        "not_yet_valid": _("The card is not valid yet."),
+        "expired": _("The card has expired. The holder can renew it with the issuer."),
+        "already_used": _(
+            "This card was already used here. One use per event, or per day when there is no event."
+        ),
+    }
+
+
 def identify(code, lock: bool = False) -> tuple[Card | None, bool, str | None]:
     """(card, typed, problem) for a QR URL, a bare token, a typed card number or an
     imported card's ID.

@@ -5,6 +5,8 @@ posts the same forms with ``X-Requested-With: fetch`` and gets back only the
 fragment to show, so the verdict is rendered in one place, on the server.
 """
 
+import hashlib
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,6 +16,7 @@ from ..core import access, accounts, checkin, imports
 from ..core.accounts import events_from
 from ..core.clock import local_today
 from ..core.exceptions import CardNotUsable, KaikuError
+from ..labels import VERDICT_WORDS
 from ..web import gather, role_required, scanner_headers
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
@@ -25,7 +28,12 @@ bp.after_request(scanner_headers)
 
 @bp.context_processor
 def desk_helpers():
-    return {"can_undo": checkin.can_undo, "device_use_ids": session.get("device_uses", [])}
+    return {
+        "can_undo": checkin.can_undo,
+        "device_use_ids": session.get("device_uses", []),
+        "offline_messages": checkin.offline_messages,
+        "verdict_words": lambda: {status: str(word) for status, word in VERDICT_WORDS.items()},
+    }
 
 
 def _venue():
@@ -182,6 +190,30 @@ def undo(use_id: int):
         return render_template("desk/_uses.html", uses=_device_uses(), notice=message)
     flash(message, category)
     return redirect(url_for("desk.index"))
+
+
+@bp.get("/sw.js")
+@role_required("venue")
+def service_worker():
+    """Keeps the desk page and its scripts, so that the desk opens without network once
+    it has been opened with it (static/js/desk-sw.js; served from here for its scope)."""
+    shell = [
+        url_for("static", filename=name)
+        for name in (
+            "css/kaiku.css",
+            "favicon.svg",
+            "vendor/barcode-detector-3.2.2.js",
+            "vendor/zxing-wasm-3.1.3-reader.wasm",
+            "js/numbers.js",
+            "js/scanner.js",
+            "js/offline.js",
+            "js/desk.js",
+        )
+    ]
+    version = hashlib.sha256(" ".join(shell).encode()).hexdigest()[:12]
+    script = render_template("desk/sw.js", shell=shell, version=version, page=url_for("desk.index"))
+    headers = {"Content-Type": "text/javascript", "Cache-Control": "no-cache"}
+    return script, 200, {**headers, "Service-Worker-Allowed": url_for("desk.index")}
 
 
 @bp.route("/late", methods=["GET", "POST"])

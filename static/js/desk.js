@@ -3,6 +3,8 @@
  * The page works without this script (plain form posts). With it, the same forms
  * are posted with fetch and "X-Requested-With: fetch"; the server answers with the
  * HTML fragment to show, so every verdict is rendered (and translated) server-side.
+ * Without network the desk answers from its snapshot of the registry and keeps uses in
+ * its outbox (static/js/offline.js), in the words the page brought (#desk-text).
  */
 (() => {
   "use strict";
@@ -186,8 +188,9 @@
     return response.text();
   }
 
-  /* Post until the server answers; show the answer, never a guess. */
-  function deliver(url, body, { frameTime, record = false } = {}) {
+  /* Post until the server answers, and show its answer; with no network at all, the
+   * desk's own (``onOffline``), which says plainly that the registry has not confirmed. */
+  function deliver(url, body, { frameTime, record = false, onOffline = null, onRecorded } = {}) {
     stopRetrying();
     const mine = delivery;
     pendingRecord = record;
@@ -201,9 +204,17 @@
         if (mine !== delivery) return; // a newer scan or a cancel came first
         pendingRecord = false;
         const status = showResult(html, frameTime);
-        if (status === "recorded") refreshUses();
+        if (status === "recorded") {
+          refreshUses();
+          if (onRecorded) onRecorded();
+        }
       } catch (error) {
         if (mine !== delivery || error.message === "logged out") return;
+        if (onOffline) {
+          pendingRecord = false;
+          onOffline();
+          return;
+        }
         showOffline(attempt);
         retryTimer = setTimeout(attempt, RETRY_MS);
       } finally {
@@ -217,7 +228,7 @@
     codeInput.value = code;
     const body = new FormData(checkForm);
     camera.pause();
-    return deliver(checkForm.action, body, { frameTime });
+    return deliver(checkForm.action, body, { frameTime, onOffline: () => judgeOffline(code) });
   }
 
   async function refreshUses() {
@@ -241,7 +252,12 @@
     if (form.matches("[data-record]")) {
       event.preventDefault();
       $("[data-record-button]", form).disabled = true;
-      deliver(form.action, new FormData(form), { record: true });
+      const fields = Object.fromEntries(new FormData(form)); // the same nonce, if it landed
+      deliver(form.action, new FormData(form), {
+        record: true,
+        onOffline: () => save(fields),
+        onRecorded: () => offline.remember(fields),
+      });
     } else if (form.matches("[data-retype-form]")) {
       event.preventDefault(); // the number printed on a card whose code can't be trusted
       const typed = form.elements.code.value.trim();
@@ -322,6 +338,243 @@
     eventSelect.value = savedEvent;
   }
   eventSelect.addEventListener("change", () => store.set("event", eventSelect.value));
+
+  /* ---- without network (static/js/offline.js) ---- */
+  const offline = window.KaikuOffline;
+  const csrfToken = $("input[name=csrf_token]", checkForm).value;
+  const fill = (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => values[name]);
+  const dashed = (number) => (number && number.length === 9
+    ? number.match(/.{3}/g).join("-") : number);
+  let device = null;
+
+  function showSnapshotAge() {
+    const line = $("[data-snapshot-status]");
+    const age = offline.ageHours();
+    line.hidden = false;
+    line.classList.toggle("snapshot-old", age === null || offline.tooOld());
+    if (age === null) {
+      line.textContent = TEXT.noSnapshot;
+      return;
+    }
+    const said = age < 1 ? fill(TEXT.minutes, { n: Math.floor(age * 60) })
+      : fill(TEXT.hours, { n: Math.floor(age) });
+    line.textContent = fill(offline.tooOld() ? TEXT.snapshotOld : TEXT.snapshotAge, { age: said });
+  }
+  async function refreshSnapshot() {
+    try {
+      await offline.refresh(desk.dataset.snapshotUrl);
+    } catch (error) {
+      /* no network: the copy kept (and its age) stays */
+    }
+    showSnapshotAge();
+  }
+
+  /* The snapshot's verdict for a code: the server's words, marked "checked offline". */
+  async function judgeOffline(code) {
+    const verdict = await offline.judge(code, eventSelect.value, await offline.ownUses());
+    const { status } = verdict;
+    const unsure = status === "unconfirmed" || status === "stale";
+    const section = document.createElement("section");
+    section.className = `result result-${unsure ? "check" : status} result-offline-verdict`;
+    section.dataset.status = "offline-" + status;
+    section.innerHTML = '<p class="result-headline"><span class="result-icon" aria-hidden="true">' +
+      '</span><strong class="result-word"></strong></p><p class="result-message"></p>';
+    $(".result-icon", section).textContent = status === "valid" ? "✓"
+      : unsure ? "?" : ["already_used", "quota_full"].includes(status) ? "!" : "✕";
+    $(".result-word", section).textContent = unsure ? TEXT.unconfirmedWord
+      : `${TEXT.words[status]} (${TEXT.checkedOffline})`;
+    $(".result-message", section).textContent = unsure ? TEXT[status]
+      : TEXT.messages[status === "invalid" ? verdict.reason : status];
+    if (verdict.number) {
+      const facts = document.createElement("p");
+      facts.className = "number";
+      facts.textContent = dashed(verdict.number);
+      section.append(facts);
+    }
+    if (status === "valid" || unsure) section.append(offlineForm(code, verdict));
+    result.innerHTML = "";
+    result.append(section);
+    showResultScreen(section, status === "valid" ? "valid" : unsure ? "check" : status);
+  }
+
+  /* The record form of an offline verdict: the snapshot's allowance (unknown: up to the
+   * most any card gives, and the registry judges it when the use is sent). */
+  function offlineForm(code, verdict) {
+    const form = $("[data-offline-record]").content.firstElementChild.cloneNode(true);
+    const group = verdict.group || { children: 9, clients: 0 };
+    const left = verdict.left ?? null;
+    const cap = (most) => (left === null ? most : Math.max(0, Math.min(most, left - 1)));
+    [["children", cap(group.children || 0)], ["clients", cap(group.clients || 0)]]
+      .forEach(([name, most]) => {
+        const input = $(`#offline-${name}`, form);
+        input.max = most;
+        if (!most) input.closest(".stepper").hidden = true;
+      });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      $("[data-record-button]", form).disabled = true;
+      save({
+        code,
+        children: $("#offline-children", form).value,
+        clients: $("#offline-clients", form).value,
+        assistant: $("#offline-assistant", form).value,
+        entry: verdict.entry,
+        number: verdict.number,
+      });
+    });
+    return form;
+  }
+
+  function showResultScreen(section, status) {
+    openOverlay();
+    nextButton.hidden = false;
+    enhanceSteppers(section);
+    announcer.textContent = "";
+    announcer.textContent = [".result-word", ".result-message"]
+      .map((part) => $(part, section).textContent.trim()).join(". ");
+    feedback(status);
+    ($("[data-record-button]", section) || nextButton).focus({ preventScroll: true });
+  }
+
+  /* Keep a use in the outbox: "saved on this device, not yet confirmed", never green. */
+  async function save(fields) {
+    const kind = $("[data-kind]");
+    const category = $("#category", checkForm);
+    await offline.keep({
+      nonce: fields.nonce || crypto.randomUUID(),
+      code: fields.code,
+      children: Number(fields.children || 0),
+      clients: Number(fields.clients || 0),
+      assistant: String(fields.assistant) === "1",
+      event: fields.event ?? (eventSelect.value || null),
+      kind: fields.kind || kind.value,
+      category: category ? category.value : null,
+      recorded_at: new Date().toISOString(),
+      device: device || (device = await offline.deviceId()),
+      state: "waiting",
+      entry: fields.entry || (await offline.entryFor(fields.code)),
+      number: fields.number || (offline.tokenIn(fields.code) || "").split("-")[0] || null,
+      day: offline.localDay(),
+    });
+    const section = document.createElement("section");
+    section.className = "result result-offline";
+    section.dataset.status = "saved";
+    section.innerHTML = '<p class="result-headline"><span class="result-icon" aria-hidden="true">' +
+      '↻</span><strong class="result-word"></strong></p><p class="result-message"></p>';
+    $(".result-word", section).textContent = TEXT.savedWord;
+    $(".result-message", section).textContent = TEXT.saved;
+    result.innerHTML = "";
+    result.append(section);
+    showResultScreen(section, "offline");
+    await showOutbox();
+    sendOutbox();
+  }
+
+  /* The outbox as a list staff can act on: each use waiting, confirmed or refused. */
+  async function showOutbox() {
+    const uses = await offline.outbox();
+    const list = $("[data-outbox-list]");
+    $("[data-outbox]").hidden = uses.length === 0;
+    list.innerHTML = "";
+    const counts = { waiting: 0, confirmed: 0, refused: 0 };
+    uses.forEach((use) => {
+      counts[use.state] += 1;
+      const item = document.createElement("li");
+      item.className = "outbox-" + use.state;
+      item.dataset.state = use.state;
+      const time = new Date(use.recorded_at).toLocaleTimeString(document.documentElement.lang,
+        { hour: "2-digit", minute: "2-digit" });
+      const tickets = [use.children && fill(TEXT.children, { n: use.children }),
+        use.clients && fill(TEXT.clients, { n: use.clients }), use.assistant && TEXT.assistant]
+        .filter(Boolean).join(", ");
+      const card = (use.answer && use.answer.card) || dashed(use.number) || TEXT.typedCode;
+      const text = document.createElement("span");
+      text.textContent = `${time} ${card}${tickets ? ` (${tickets})` : ""}: ${TEXT[use.state]}` +
+        (use.state === "refused" && use.answer.message ? `. ${use.answer.message}` : "");
+      item.append(text);
+      if (use.state === "confirmed" && new Date(use.answer.undo_until) > new Date()) {
+        item.append(" ", button(TEXT.undo, () => undoConfirmed(use)));
+      }
+      if (use.state !== "waiting") {
+        item.append(" ", button(TEXT.dismiss, async () => {
+          await offline.drop(use.nonce);
+          showOutbox();
+        }));
+      }
+      list.append(item);
+    });
+    $("[data-outbox-summary]").textContent = fill(TEXT.summary, counts);
+  }
+  function button(label, action) {
+    const element = document.createElement("button");
+    element.type = "button";
+    element.className = "secondary";
+    element.textContent = label;
+    element.addEventListener("click", action);
+    return element;
+  }
+  async function undoConfirmed(use) {
+    try {
+      const response = await fetch(`${desk.dataset.apiUsesUrl}/${use.answer.id}`, {
+        method: "DELETE", credentials: "same-origin", headers: { "X-CSRFToken": csrfToken },
+      });
+      if (response.ok) await offline.drop(use.nonce);
+    } catch (error) {
+      /* no network: it stays in the list, to undo while the window lasts */
+    }
+    showOutbox();
+    refreshUses();
+  }
+
+  let sending = false;
+  async function sendOutbox() {
+    if (sending) return;
+    sending = true;
+    try {
+      if ((await offline.send(desk.dataset.apiUsesUrl, csrfToken)).length) {
+        await showOutbox();
+        refreshUses();
+      }
+    } finally {
+      sending = false;
+    }
+  }
+
+  /* Logging out forgets the snapshot, the outbox and the kept page: at once when
+   * nothing waits, else only when staff agree to discard what waits. */
+  const logout = document.querySelector("form.logout");
+  if (logout) {
+    logout.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      await sendOutbox();
+      const waiting = (await offline.outbox()).filter((use) => use.state === "waiting");
+      if (waiting.length && !window.confirm(TEXT.discardOnLogout)) return;
+      await offline.forget();
+      if (window.caches) {
+        const keys = await caches.keys();
+        await Promise.all(keys.filter((key) => key.startsWith("kaiku-desk-"))
+          .map((key) => caches.delete(key)));
+      }
+      logout.submit();
+    });
+  }
+
+  offline.load().then(() => {
+    showSnapshotAge();
+    refreshSnapshot();
+    showOutbox().then(sendOutbox);
+  });
+  offline.deviceId().then((id) => (device = id));
+  window.addEventListener("online", () => {
+    sendOutbox();
+    refreshSnapshot();
+  });
+  setInterval(sendOutbox, 15000);
+  setInterval(refreshSnapshot, 5 * 60 * 1000);
+  setInterval(showSnapshotAge, 60 * 1000);
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(desk.dataset.workerUrl, { scope: "/desk" }).catch(() => {});
+  }
 
   /* ---- the camera (static/js/scanner.js) ---- */
   const camera = window.KaikuScanner.attach($("[data-scanner]"), {
