@@ -32,16 +32,20 @@ def type_of(schema: dict) -> str:
 
 
 def description_of(schema: dict) -> str:
+    """A field's meaning, then its limits as a sentence: "At least 0, at most 9, default 0."."""
     parts = [schema.get("description", "")]
     parts += [part.get("description", "") for part in schema.get("anyOf", ())]
-    limits = [f"{word} {schema[key]}" for key, word in _LIMITS if key in schema]
+    limits = [words.format(schema[key]) for key, words in _LIMITS if key in schema]
     if "default" in schema:
         limits.append(f"default {json.dumps(schema['default'])}")
-    return " ".join(part for part in [*parts, "; ".join(limits)] if part)
+    if limits:
+        sentence = ", ".join(limits)
+        parts.append(sentence[0].upper() + sentence[1:] + ".")
+    return " ".join(part for part in parts if part)
 
 
-_LIMITS = (("minimum", "at least"), ("maximum", "at most"), ("maxLength", "at most characters:"),
-           ("pattern", "matching"))  # fmt: skip
+_LIMITS = (("minimum", "at least {}"), ("maximum", "at most {}"),
+           ("maxLength", "at most {} characters"), ("pattern", "matching `{}`"))  # fmt: skip
 
 
 def fields(schema: dict) -> list[dict]:
