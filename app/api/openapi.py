@@ -356,10 +356,11 @@ _ERRORS_ANYWHERE = {
 def _operation(summary: str, description: str, responses: dict, **more) -> dict:
     if "requestBody" in more:
         responses = {**responses, "413": _error("The body is over the size limit.")}
+    unreadable = {"400": _error("The request can't be read (a NUL character in it, say).")}
     return {
         "summary": summary,
         "description": description,
-        "responses": {**responses, **_ERRORS_ANYWHERE},
+        "responses": {**unreadable, **responses, **_ERRORS_ANYWHERE},
         **more,
     }
 
