@@ -94,7 +94,7 @@ def operations(spec: dict) -> list[dict]:
                             if "content" in answer
                             else None,
                         }
-                        for status, answer in operation["responses"].items()
+                        for status, answer in sorted(operation["responses"].items())
                     ],
                 }
             )
