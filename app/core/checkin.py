@@ -627,7 +627,7 @@ def _replay(nonce: str, venue: Site, request: dict) -> Use | None:
 
 def void_use(use_id, venue: Site) -> Use:
     """Undo a use recorded at this venue within the last 15 minutes."""
-    use_id = check_int("id", use_id, 1, 2**63 - 1)
+    use_id = check_int("id", use_id, 1, 2**31 - 1)  # the column is a 32-bit integer
     use = db.session.get(Use, use_id)
     if use is None or use.venue_id != venue.id:
         raise NotFound(_l("No such use at this venue."))

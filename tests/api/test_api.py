@@ -287,3 +287,9 @@ def test_a_card_of_the_earlier_registry_by_its_id(api, world):
 
     assert used.status_code == 201 and used.get_json()["card"] == "KK-0001234"
     assert db.session.get(Use, used.get_json()["id"]).card.legacy_id == "KK-0001234"
+
+
+def test_a_use_id_beyond_the_columns_range_is_refused_not_an_error(api, world):
+    """Found by the fuzzer on PostgreSQL, whose integer column overflowed (a 500)."""
+    response = api.delete("/uses/8589934591")
+    assert (response.status_code, response.get_json()["field"]) == (422, "id")
