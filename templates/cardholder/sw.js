@@ -1,4 +1,5 @@
 /* Kaiku card service worker: the card opens with no network at all. */
+importScripts({{ url_for("static", filename="js/sw-shell.js")|tojson }});
 const SHELL = "kaiku-shell-{{ version }}";
 const CARDS = "kaiku-cards";
 
@@ -7,15 +8,7 @@ self.addEventListener("install", (event) => {
   self.skipWaiting();
 });
 
-self.addEventListener("activate", (event) => {
-  event.waitUntil(
-    caches.keys()
-      .then((keys) => Promise.all(keys
-        .filter((key) => key.startsWith("kaiku-shell-") && key !== SHELL)
-        .map((key) => caches.delete(key))))
-      .then(() => self.clients.claim()),
-  );
-});
+self.addEventListener("activate", (event) => kaikuShell.activate(event, "kaiku-shell-", SHELL));
 
 /* The card page: the network first (the registry decides), the last copy without it.
  * Only the holder's own page is kept, as the server marks it: never a logged-in desk's
@@ -65,21 +58,12 @@ self.addEventListener("message", (event) => {
   })());
 });
 
-/* Static files have content-hashed URLs: a stored copy is always right. */
-async function staticFile(request) {
-  const copy = await caches.match(request);
-  if (copy) return copy;
-  const response = await fetch(request);
-  if (response.ok) (await caches.open(SHELL)).put(request, response.clone());
-  return response;
-}
-
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
   if (event.request.mode === "navigate" && url.pathname.startsWith("/k/")) {
     event.respondWith(cardPage(event.request));
   } else if (url.pathname.startsWith("/static/")) {
-    event.respondWith(staticFile(event.request));
+    event.respondWith(kaikuShell.staticFile(event.request, SHELL));
   }
 });

@@ -1,6 +1,7 @@
 /* Kaiku desk service worker: the desk page opens without network once it has been
  * opened with it. The page comes from the network first (the registry decides what it
  * shows); the last copy only when there is none. Logging out deletes the copies. */
+importScripts({{ url_for("static", filename="js/sw-shell.js")|tojson }});
 const SHELL = "kaiku-desk-{{ version }}";
 const PAGE = {{ page|tojson }};
 
@@ -10,15 +11,7 @@ self.addEventListener("install", (event) => {
   self.skipWaiting();
 });
 
-self.addEventListener("activate", (event) => {
-  event.waitUntil(
-    caches.keys()
-      .then((keys) => Promise.all(keys
-        .filter((key) => key.startsWith("kaiku-desk-") && key !== SHELL)
-        .map((key) => caches.delete(key))))
-      .then(() => self.clients.claim()),
-  );
-});
+self.addEventListener("activate", (event) => kaikuShell.activate(event, "kaiku-desk-", SHELL));
 
 async function deskPage(request) {
   const cache = await caches.open(SHELL);
@@ -33,20 +26,12 @@ async function deskPage(request) {
   }
 }
 
-async function staticFile(request) {
-  const copy = await caches.match(request);
-  if (copy) return copy;
-  const response = await fetch(request);
-  if (response.ok) (await caches.open(SHELL)).put(request, response.clone());
-  return response;
-}
-
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
   if (event.request.mode === "navigate" && url.pathname === PAGE) {
     event.respondWith(deskPage(event.request));
   } else if (url.pathname.startsWith("/static/")) {
-    event.respondWith(staticFile(event.request));
+    event.respondWith(kaikuShell.staticFile(event.request, SHELL));
   }
 });
