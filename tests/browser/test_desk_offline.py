@@ -3,7 +3,7 @@ snapshot, uses kept in the outbox through a reload, and reconciled when it retur
 
 from sqlalchemy import select
 
-from app.core import cards, numbers
+from app.core import accounts, cards, numbers
 from app.extensions import db
 from app.models import Use
 from tests import factories
@@ -104,3 +104,30 @@ def test_a_card_blocked_while_the_desk_was_offline_is_refused_when_it_returns(li
     refused = page.wait_for_selector('[data-outbox-list] [data-state="refused"]', timeout=20_000)
     assert "blocked" in refused.inner_text().lower()
     assert uses() == []
+
+
+def test_a_snapshot_older_than_its_age_limit_says_no_valid(live, launch, world, app):
+    app.config["OFFLINE_MAX_AGE_HOURS"] = 0  # every copy is too old at once
+    url = world.url
+    settle()
+    page = ready_desk(launch, live)
+    page.context.set_offline(True)
+    enter_code(page, url)
+    wait_for_status(page, "offline-stale")
+    assert page.locator('[data-status="offline-valid"]').count() == 0
+    assert "too old" in page.inner_text("[data-snapshot-status]")
+
+
+def test_a_device_counts_down_its_offline_quota_of_an_event(live, launch, world):
+    event = accounts.create_event(
+        "theatre", "Gala", date=factories.today(), quota=10, offline_quota=1
+    )
+    event_id = str(event.id)
+    first, second = world.url, factories.url_of(factories.active_card(world.area, world.issuer))
+    settle()
+    page = ready_desk(launch, live)
+    page.select_option("#event", event_id)
+    page.context.set_offline(True)
+    record_offline(page, first)
+    enter_code(page, second)
+    wait_for_status(page, "offline-quota_full")
