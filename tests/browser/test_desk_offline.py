@@ -131,3 +131,35 @@ def test_a_device_counts_down_its_offline_quota_of_an_event(live, launch, world)
     record_offline(page, first)
     enter_code(page, second)
     wait_for_status(page, "offline-quota_full")
+
+
+KEPT_SNAPSHOT = """() => new Promise((resolve) => {
+    const request = indexedDB.open("kaiku-desk", 1);
+    request.onsuccess = () => {
+        const read = request.result.transaction("kept").objectStore("kept").get("snapshot");
+        read.onsuccess = () => resolve(read.result !== undefined);
+    };
+})"""
+
+
+def test_logging_out_forgets_the_snapshot_once_nothing_waits(live, launch, world):
+    url = world.url
+    settle()
+    page = ready_desk(launch, live)
+    page.context.set_offline(True)
+    record_offline(page, url)
+    page.context.set_offline(False)
+    page.route("**/api/v1/uses", lambda route: route.abort("internetdisconnected"))
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.click("form.logout button")
+    page.wait_for_timeout(500)
+    assert dialogs and page.url.endswith("/desk")  # something waits: asked, and stayed
+    assert page.evaluate(KEPT_SNAPSHOT)
+
+    page.unroute("**/api/v1/uses")
+    page.wait_for_selector('[data-outbox-list] [data-state="confirmed"]', timeout=20_000)
+    page.click("form.logout button")
+    page.wait_for_url(lambda address: "/desk" not in address)
+    assert page.evaluate(KEPT_SNAPSHOT) is False
+    assert len(dialogs) == 1
