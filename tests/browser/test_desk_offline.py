@@ -148,8 +148,8 @@ def test_logging_out_forgets_the_snapshot_once_nothing_waits(live, launch, world
     page = ready_desk(launch, live)
     page.context.set_offline(True)
     record_offline(page, url)
-    page.context.set_offline(False)
     page.route("**/api/v1/uses", lambda route: route.abort("internetdisconnected"))
+    page.context.set_offline(False)  # back online, but the use can't be sent yet
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.click("form.logout button")
