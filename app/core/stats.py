@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, distinct, exists, func, literal_column, select
+from sqlalchemy import Integer, case, cast, distinct, exists, func, literal_column, select
 
 from ..extensions import db
 from ..models import CATEGORIES, Card, CardPeriod, Event, MonthlyUses, Municipality, Site, Use
@@ -306,13 +306,43 @@ def by_event_date(viewer: Viewer, period: Period) -> list[EventUses]:
 def frequency(viewer: Viewer, period: Period) -> dict[str, int]:
     """How many holders used their card once, 2-5 times and 6 or more times."""
     per_card = _per_holder(viewer, period)
-    bucket = case(
-        (per_card.c.uses == 1, FREQUENCIES[0]),
-        (per_card.c.uses <= 5, FREQUENCIES[1]),
-        else_=FREQUENCIES[2],
-    )
+    bucket = _how_often(per_card.c.uses)
     counts = dict(db.session.execute(select(bucket, func.count()).group_by(bucket)).all())
     return {name: counts.get(name, 0) for name in FREQUENCIES}
+
+
+def frequency_in(viewer: Viewer, periods: list[Period]) -> list[dict[str, int]]:
+    """``frequency`` in each of the periods, from one reading of their uses. Nationally
+    counted by holder and day first, in the order of ix_use_holder: grouped by holder
+    alone, PostgreSQL would rather hash years of uses (spilling them to disk) than read
+    that index. A scope's fewer uses it hashes by holder at once. (For a period of a year
+    or less, ``frequency`` is quicker.)"""
+    by = Use.first_card_id, Use.day
+    if viewer.is_national_admin:
+        source = select(*by, func.count().label("uses")).group_by(*by)
+    else:
+        source = select(*by, literal_column("1").label("uses"))
+    where = *counted(_span(periods), grouped=viewer.is_national_admin), use_scope(viewer)
+    holder, day, uses = source.where(*where).subquery().c
+    in_each = [func.sum(case((_on(day, period), uses), else_=0)) for period in periods]
+    per_holder = select(*in_each).group_by(holder).subquery()
+    buckets = [
+        func.count(case((_how_often(column) == name, 1)))
+        for column in per_holder.c
+        for name in FREQUENCIES
+    ]
+    counts = iter(db.session.execute(select(*buckets)).one())
+    return [{name: next(counts) for name in FREQUENCIES} for _ in periods]
+
+
+def _how_often(uses):
+    """The FREQUENCIES bucket of a holder's number of uses (None for none)."""
+    return case(
+        (uses == 0, None),
+        (uses == 1, FREQUENCIES[0]),
+        (uses <= 5, FREQUENCIES[1]),
+        else_=FREQUENCIES[2],
+    )
 
 
 def _per_holder(viewer: Viewer, period: Period):
@@ -324,6 +354,23 @@ def _per_holder(viewer: Viewer, period: Period):
         .group_by(Use.first_card_id)
         .subquery()
     )
+
+
+def _span(periods: list[Period]) -> Period:
+    """The days from the first period's start to the last one's end: read once for all."""
+    return Period(min(period.start for period in periods), max(period.end for period in periods))
+
+
+def _on(day, period: Period):
+    """Whether ``day`` (a column of days) is one of the period's."""
+    return day.between(period.start, period.end)
+
+
+def _tally_in(period: Period, extra):
+    """The uses on the period's days, and the sum of ``extra`` (children, clients) on them:
+    counted side by side with other periods' from one reading of the uses."""
+    on = _on(Use.day, period)
+    return func.count(case((on, 1))), func.coalesce(func.sum(case((on, extra))), 0)
 
 
 @dataclass(frozen=True)
@@ -369,12 +416,24 @@ class Community:
 
 
 def community(viewer: Viewer, period: Period) -> Community:
-    uses, clients = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(Use.clients), 0))
+    return community_in(viewer, [period])[0]
+
+
+def community_in(viewer: Viewer, periods: list[Period]) -> list[Community]:
+    """``community`` in each of the periods, from one reading of their uses."""
+    used = db.session.execute(
+        select(*(aggregate for period in periods for aggregate in _tally_in(period, Use.clients)))
         .join(Card, Card.id == Use.card_id)
-        .where(Card.kind == "community", *counted(period), use_scope(viewer))
+        .where(Card.kind == "community", *counted(_span(periods)), use_scope(viewer))
     ).one()
-    registered = db.session.scalar(
+    return [
+        Community(_community_registered(viewer, period), *used[2 * index : 2 * index + 2])
+        for index, period in enumerate(periods)
+    ]
+
+
+def _community_registered(viewer: Viewer, period: Period) -> int:
+    return db.session.scalar(
         select(func.count())
         .select_from(Card)
         .where(
@@ -385,7 +444,6 @@ def community(viewer: Viewer, period: Period) -> Community:
             card_scope(viewer),
         )
     )
-    return Community(registered, uses, clients)
 
 
 def late_entries(viewer: Viewer, period: Period) -> int:
@@ -432,6 +490,37 @@ def home_uses(viewer: Viewer, period: Period) -> dict[str | None, dict[str, Tall
         }
         for code, *counts in rows
     }
+
+
+def home_uses_in(viewer: Viewer, periods: list[Period]) -> list[dict]:
+    """``home_uses`` in each of the periods, from one reading of their uses: nationally
+    counted by municipality, day and category first, in the order of
+    ix_use_municipalities, then added up for each period; a scope's fewer uses are
+    added up at once."""
+    by = Use.home_municipality_code, Use.day, Use.category
+    if viewer.is_national_admin:
+        source = select(*by, *_TALLY).group_by(*by)
+    else:
+        source = select(*by, literal_column("1").label("adults"), Use.children)
+    municipality, day, category, *tally = (
+        source.where(*counted(_span(periods)), use_scope(viewer)).subquery().c
+    )
+    sums = [  # (PostgreSQL sums counts to decimals)
+        cast(func.sum(case((_on(day, period), column))), Integer)
+        for period in periods
+        for column in tally
+    ]
+    rows = db.session.execute(
+        select(municipality, category, *sums).group_by(municipality, category)
+    )
+    uses = [{} for _ in periods]
+    for code, name, *counts in rows:
+        for index, by_code in enumerate(uses):
+            adults, children = counts[2 * index : 2 * index + 2]
+            if adults:  # else no use of the period
+                by_category = by_code.setdefault(code, {each: Tally() for each in CATEGORIES})
+                by_category[name].add(adults, children)
+    return uses
 
 
 def holders(viewer: Viewer, period: Period) -> dict[str | None, int]:

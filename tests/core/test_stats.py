@@ -270,3 +270,17 @@ def test_whole_months_and_days_add_up_as_the_uses_do(history, staff, start, end)
         assert {key: list(n) for key, n in tallies(stats.months(viewer, period)).items()} == (
             by_month
         ), who
+
+
+@pytest.mark.parametrize("who", ["national", "coordinator", "issuer", "desk"])
+def test_periods_read_at_once_count_as_each_read_alone(history, staff, who):
+    """A dashboard of over a year reads some figures for its period and the same a year
+    earlier at once (the two overlap): each period's are those it counts alone."""
+    period = stats.Period(date(2024, 6, 2), date(2025, 12, 31))
+    periods = [period, period.year_earlier()]
+    for together, alone in (
+        (stats.frequency_in, stats.frequency),
+        (stats.community_in, stats.community),
+        (stats.home_uses_in, stats.home_uses),
+    ):
+        assert together(staff[who], periods) == [alone(staff[who], each) for each in periods]
