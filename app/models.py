@@ -424,6 +424,20 @@ class Use(db.Model):
             sqlite_where=text("late = 1 AND voided_at IS NULL"),  # as SQLAlchemy writes it
             postgresql_where=text("late AND voided_at IS NULL"),
         ),
+        Index(  # an issuing site's cards' uses by day: an issuer's figures of a period
+            "ix_use_issuing_sites",
+            "issuing_site_id",
+            "day",
+            sqlite_where=text("voided_at IS NULL"),
+            postgresql_where=text("voided_at IS NULL"),
+        ),
+        Index(  # an area's cards' uses by day, wherever they were used: an area's figures
+            "ix_use_home_areas",
+            "home_area_id",
+            "day",
+            sqlite_where=text("voided_at IS NULL"),
+            postgresql_where=text("voided_at IS NULL"),
+        ),
         Index(  # by holder: has a holder used a card at all, and how often
             "ix_use_holder",
             "first_card_id",
