@@ -246,6 +246,7 @@ class Card(db.Model):
             "issuing_site_id",
             "first_used_at",
             "municipality_code",
+            "kind",  # (community cards' registrations)
         ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -660,6 +661,20 @@ class MonthlyUses(db.Model):
     venue_id: Mapped[int] = mapped_column(ForeignKey("site.id"), primary_key=True)
     category: Mapped[str] = mapped_column(String(12), primary_key=True)
     home_area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(primary_key=True)  # its first (Finnish) day
+    adults: Mapped[int] = mapped_column(default=0)
+    children: Mapped[int] = mapped_column(default=0)
+
+
+class MonthlyHomeUses(db.Model):
+    """Uses counted by month, category and the holder's home municipality (as each use
+    recorded it; "" where not known), kept up to date with MonthlyUses: the national
+    figures by home municipality add whole months up from these few thousand rows."""
+
+    __tablename__ = "monthly_home_uses"
+    __table_args__ = {"sqlite_with_rowid": False}
+    home_municipality_code: Mapped[str] = mapped_column(String(3), primary_key=True)
+    category: Mapped[str] = mapped_column(String(12), primary_key=True)
     month: Mapped[date] = mapped_column(primary_key=True)  # its first (Finnish) day
     adults: Mapped[int] = mapped_column(default=0)
     children: Mapped[int] = mapped_column(default=0)

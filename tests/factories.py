@@ -12,7 +12,7 @@ from app.core import accounts, cards, checkin, clock, municipalities, sessions, 
 from app.core.clock import FINLAND, local_today
 from app.core.tokens import card_url
 from app.extensions import db
-from app.models import Area, Card, MonthlyUses, Site, Use
+from app.models import Area, Card, MonthlyHomeUses, MonthlyUses, Site, Use
 
 PASSWORD = "correct horse battery"
 TOTP_SECRET = "KAIKUTESTSECRETKAIKUTESTSECRET23"  # the admins' authenticator app in Staff
@@ -287,20 +287,31 @@ def history(world: World, monkeypatch) -> History:
     return History(uusimaa, uus_issuer, uus_sport, a, b, c, c2, d, e)
 
 
-def monthly_totals() -> dict:
-    """MonthlyUses, as {(venue, category, home area, month): (adults, children)}."""
+MONTHLY_KEYS = {  # each table of monthly totals: the columns of a use it counts by
+    MonthlyUses: ("venue_id", "category", "home_area_id"),
+    MonthlyHomeUses: ("home_municipality_code", "category"),
+}
+
+
+def monthly_totals(table=MonthlyUses) -> dict:
+    """A table of monthly totals, as {(its key columns..., month): (adults, children)}."""
     return {
-        (row.venue_id, row.category, row.home_area_id, row.month): (row.adults, row.children)
-        for row in db.session.scalars(db.select(MonthlyUses))
+        (*(getattr(row, column) for column in MONTHLY_KEYS[table]), row.month): (
+            row.adults,
+            row.children,
+        )
+        for row in db.session.scalars(db.select(table))
         if row.adults
     }
 
 
-def monthly_by_hand() -> dict:
-    """What MonthlyUses should hold, counted one use at a time."""
+def monthly_by_hand(table=MonthlyUses) -> dict:
+    """What a table of monthly totals should hold, counted one use at a time (a
+    municipality not known is "")."""
     adults, children = Counter(), Counter()
     for use in db.session.scalars(db.select(Use).where(Use.voided_at.is_(None))):
-        key = (use.venue_id, use.category, use.home_area_id, use.day.replace(day=1))
+        columns = (getattr(use, column) for column in MONTHLY_KEYS[table])
+        key = (*("" if value is None else value for value in columns), use.day.replace(day=1))
         adults[key] += 1
         children[key] += use.children
     return {key: (adults[key], children[key]) for key in adults}

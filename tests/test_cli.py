@@ -15,6 +15,7 @@ from app.models import (
     AuditEntry,
     Card,
     Event,
+    MonthlyHomeUses,
     MonthlyUses,
     Municipality,
     Site,
@@ -76,10 +77,12 @@ def test_init_db_is_safe_to_repeat_and_gives_a_new_registry_municipalities(cli):
 def test_recount_statistics_from_every_use(cli, world):
     checkin.record_use(world.url, world.venue, nonce="nonce-recount-1", children=2)
     db.session.execute(db.delete(MonthlyUses))
+    db.session.execute(db.delete(MonthlyHomeUses))
     db.session.commit()
     result = cli("recount-statistics")
     assert result.exit_code == 0 and "Uses counted: 1." in result.output
-    assert factories.monthly_totals() == factories.monthly_by_hand() != {}
+    for table in (MonthlyUses, MonthlyHomeUses):
+        assert factories.monthly_totals(table) == factories.monthly_by_hand(table) != {}
 
 
 def test_an_operators_validity_is_audited_as_such(setup):

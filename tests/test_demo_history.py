@@ -8,7 +8,7 @@ from app.core import stats
 from app.core.access import Viewer
 from app.demo_history import seed_history
 from app.extensions import db
-from app.models import Card, Use
+from app.models import Card, MonthlyHomeUses, MonthlyUses, Use
 from tests import factories
 
 
@@ -36,6 +36,7 @@ def test_history_obeys_the_rules(ctx):
     figures = stats.Usage(stats.places(national, everything))
     voided = db.session.scalar(select(func.count()).where(Use.voided_at.is_not(None)))
     assert figures.total().adults == 2000 - voided
-    assert factories.monthly_totals() == factories.monthly_by_hand()
+    for table in (MonthlyUses, MonthlyHomeUses):
+        assert factories.monthly_totals(table) == factories.monthly_by_hand(table)
     activated = db.session.scalar(select(func.count(Card.first_used_at)))
     assert activated == used  # each holder who used a card, on their first card

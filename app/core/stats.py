@@ -16,7 +16,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, case, cast, distinct, exists, func, literal_column, select
 
 from ..extensions import db
-from ..models import CATEGORIES, Card, CardPeriod, Event, MonthlyUses, Municipality, Site, Use
+from ..models import (
+    CATEGORIES,
+    Card,
+    CardPeriod,
+    Event,
+    MonthlyHomeUses,
+    MonthlyUses,
+    Municipality,
+    Site,
+    Use,
+)
 from .access import Viewer, card_scope, use_scope
 from .clock import day_start_utc, local_day, local_today
 from .exceptions import InvalidInput
@@ -206,24 +216,24 @@ class Usage:
         return self.by(lambda place: place.away_from_home).get(True, Tally())
 
 
-def _tallied(viewer: Viewer, period: Period, keys) -> list[tuple]:
+def _tallied(viewer: Viewer, period: Period, keys, monthly=MonthlyUses) -> list[tuple]:
     """Adults and children by ``keys(table, date_column)``: whole months added up from
-    MonthlyUses, the days around them counted from the uses (and every day for an
-    issuer and a municipality, as the monthly totals leave the issuing site and the
-    home municipality out)."""
+    ``monthly`` (MonthlyUses, or for national figures MonthlyHomeUses), the days around
+    them counted from the uses (and every day for an issuer and a municipality, as the
+    monthly totals leave the issuing site and the home municipality out)."""
     whole = period.whole_months() if viewer.role not in ("issuer", "municipality") else None
     rows = []
     if whole:
-        by = keys(MonthlyUses, MonthlyUses.month)
+        by = keys(monthly, monthly.month)
         rows += db.session.execute(
-            select(*by, func.sum(MonthlyUses.adults), func.sum(MonthlyUses.children))
+            select(*by, func.sum(monthly.adults), func.sum(monthly.children))
             .where(
-                MonthlyUses.month >= whole.start,
-                MonthlyUses.month <= whole.end,
-                use_scope(viewer, MonthlyUses),
+                monthly.month >= whole.start,
+                monthly.month <= whole.end,
+                use_scope(viewer, monthly),
             )
             .group_by(*by)
-            .having(func.sum(MonthlyUses.adults) > 0)  # not where every use was undone
+            .having(func.sum(monthly.adults) > 0)  # not where every use was undone
         ).all()
     for days in period.around(whole):
         by = keys(Use, Use.day)
@@ -468,8 +478,20 @@ def municipalities_reached(viewer: Viewer, period: Period) -> frozenset[str]:
 
 def home_uses(viewer: Viewer, period: Period) -> dict[str | None, dict[str, Tally]]:
     """Uses by the holders' home municipality (as at each visit; None where not known),
-    by category. One row per municipality, its categories summed side by side: read in
-    the order of ix_use_municipalities, nothing is sorted."""
+    by category. Nationally, whole months are added up from MonthlyHomeUses; in a
+    scope, one row per municipality, its categories summed side by side: read in the
+    order of ix_use_municipalities, nothing is sorted."""
+    if viewer.is_national_admin:
+        uses = {}
+        for code, category, adults, children in _tallied(
+            viewer,
+            period,
+            lambda uses, _: (uses.home_municipality_code, uses.category),
+            MonthlyHomeUses,
+        ):
+            by_category = uses.setdefault(code or None, {each: Tally() for each in CATEGORIES})
+            by_category[category].add(adults, children)
+        return uses
     by_category = [
         aggregate
         for category in CATEGORIES
@@ -493,15 +515,12 @@ def home_uses(viewer: Viewer, period: Period) -> dict[str | None, dict[str, Tall
 
 
 def home_uses_in(viewer: Viewer, periods: list[Period]) -> list[dict]:
-    """``home_uses`` in each of the periods, from one reading of their uses: nationally
-    counted by municipality, day and category first, in the order of
-    ix_use_municipalities, then added up for each period; a scope's fewer uses are
-    added up at once."""
+    """``home_uses`` in each of the periods: a scope's from one reading of their uses,
+    added up for each period; nationally each period's from the monthly totals."""
+    if viewer.is_national_admin:  # whole months from MonthlyHomeUses
+        return [home_uses(viewer, period) for period in periods]
     by = Use.home_municipality_code, Use.day, Use.category
-    if viewer.is_national_admin:
-        source = select(*by, *_TALLY).group_by(*by)
-    else:
-        source = select(*by, literal_column("1").label("adults"), Use.children)
+    source = select(*by, literal_column("1").label("adults"), Use.children)
     municipality, day, category, *tally = (
         source.where(*counted(_span(periods)), use_scope(viewer)).subquery().c
     )

@@ -8,27 +8,34 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..models import Card, MonthlyUses, Use
+from ..models import Card, MonthlyHomeUses, MonthlyUses, Use
 
 _UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-_MONTH_KEY = ("venue_id", "category", "home_area_id", "month")
-_MONTH_COLUMNS = (*_MONTH_KEY, "adults", "children")
+# Each running total: its table, and the columns of a use it is counted by.
+_TOTALS = {
+    MonthlyUses: ("venue_id", "category", "home_area_id"),
+    MonthlyHomeUses: ("home_municipality_code", "category"),
+}
+NOT_KNOWN = ""  # MonthlyHomeUses' municipality of a use without one (a key can't be NULL)
 
 
 def count_use(use: Use, change: int) -> None:
     """Add a use just recorded (``change`` +1) or take one just undone (-1) off its
     month's totals, and keep when its holder first used a card."""
-    db.session.execute(
-        _add_to_month(_dialect()),
-        {
-            "venue_id": use.venue_id,
-            "category": use.category,
-            "home_area_id": use.home_area_id,
-            "month": use.day.replace(day=1),
-            "adults": change * use.adults,
-            "children": change * use.children,
-        },
-    )
+    month = use.day.replace(day=1)
+    for table, by in _TOTALS.items():
+        key = {column: getattr(use, column) for column in by}
+        if table is MonthlyHomeUses:
+            key["home_municipality_code"] = key["home_municipality_code"] or NOT_KNOWN
+        db.session.execute(
+            _add_to_month(_dialect(), table),
+            {
+                **key,
+                "month": month,
+                "adults": change * use.adults,
+                "children": change * use.children,
+            },
+        )
     holder = db.session.get(Card, use.first_card_id)
     if change > 0:
         first_use = holder.first_used_at or use.recorded_at
@@ -54,16 +61,18 @@ _SET_FIRST_USE = (
 
 
 @cache
-def _add_to_month(dialect: str):
+def _add_to_month(dialect: str, table):
     """INSERT ... ON CONFLICT DO UPDATE adding to a month's totals. Built once: building
     it took longer than running it."""
-    table = MonthlyUses.__table__
-    upsert = _UPSERT[dialect](table).values({name: bindparam(name) for name in _MONTH_COLUMNS})
+    key = (*_TOTALS[table], "month")
+    upsert = _UPSERT[dialect](table.__table__).values(
+        {name: bindparam(name) for name in (*key, "adults", "children")}
+    )
     return upsert.on_conflict_do_update(
-        index_elements=_MONTH_KEY,
+        index_elements=key,
         set_={
-            "adults": table.c.adults + upsert.excluded.adults,
-            "children": table.c.children + upsert.excluded.children,
+            "adults": table.adults + upsert.excluded.adults,
+            "children": table.children + upsert.excluded.children,
         },
     )
 
@@ -76,16 +85,19 @@ def recount() -> int:
     if _dialect() == "postgresql":
         db.session.execute(text("LOCK TABLE card IN EXCLUSIVE MODE"))
     month = _first_of_month(Use.day)
-    by = Use.venue_id, Use.category, Use.home_area_id, month
-    db.session.execute(delete(MonthlyUses))
-    db.session.execute(
-        insert(MonthlyUses).from_select(
-            list(_MONTH_COLUMNS),
-            select(*by, func.count(), func.sum(Use.children))
-            .where(Use.voided_at.is_(None))
-            .group_by(*by),
+    for table, by in _TOTALS.items():
+        columns = [getattr(Use, column) for column in by]
+        if table is MonthlyHomeUses:
+            columns = [func.coalesce(Use.home_municipality_code, NOT_KNOWN), Use.category]
+        db.session.execute(delete(table))
+        db.session.execute(
+            insert(table).from_select(
+                [*by, "month", "adults", "children"],
+                select(*columns, month, func.count(), func.sum(Use.children))
+                .where(Use.voided_at.is_(None))
+                .group_by(*columns, month),
+            )
         )
-    )
     first_use = (
         select(func.min(Use.recorded_at))
         .where(Use.first_card_id == Card.id, Use.voided_at.is_(None))

@@ -244,8 +244,9 @@ def sees(viewer, use) -> bool:
     ],
 )
 def test_whole_months_and_days_add_up_as_the_uses_do(history, staff, start, end):
-    """Whole months come from the monthly totals kept as desks record and undo uses,
-    the days around them from the uses: together they count every use once."""
+    """Whole months come from the monthly totals kept as desks record and undo uses
+    (nationally, by home municipality too), the days around them from the uses:
+    together they count every use once."""
     period = stats.Period(date.fromisoformat(start), date.fromisoformat(end))
     uses = db.session.scalars(
         db.select(Use).where(Use.voided_at.is_(None), Use.day.between(period.start, period.end))
@@ -270,6 +271,18 @@ def test_whole_months_and_days_add_up_as_the_uses_do(history, staff, start, end)
         assert {key: list(n) for key, n in tallies(stats.months(viewer, period)).items()} == (
             by_month
         ), who
+        by_home = defaultdict(lambda: [0, 0])
+        for use in filter(partial(sees, viewer), uses):
+            home = by_home[use.home_municipality_code, use.category]
+            home[0] += 1
+            home[1] += use.children
+        counted = {
+            (code, category): [tally.adults, tally.children]
+            for code, categories in stats.home_uses(viewer, period).items()
+            for category, tally in categories.items()
+            if tally.adults
+        }
+        assert counted == by_home, who
 
 
 @pytest.mark.parametrize("who", ["national", "coordinator", "issuer", "desk"])

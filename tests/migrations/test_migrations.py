@@ -89,6 +89,19 @@ DERIVED = {
         "CASE WHEN kind = 'venue' AND category = 'education' THEN 'course_place' END"
     ),
 }
+# 0018: tables filled from the uses: (table): the rows it should hold, in its key order,
+# in SQL (with MONTH for the dialect's first day of a use's month).
+DERIVED_TABLES = {
+    "monthly_home_uses": (
+        "SELECT coalesce(home_municipality_code, '') AS code, category, {month} AS month, "
+        "count(*), sum(children) FROM use WHERE voided_at IS NULL "
+        "GROUP BY code, category, {month} ORDER BY code, category, month"
+    ),
+}
+MONTH = {
+    "sqlite": "date(day, 'start of month')",
+    "postgresql": "CAST(date_trunc('month', day) AS DATE)",
+}
 HOLDER_FIELDS = ("birth_year", "postcode", "gender", "life_situation")
 
 
@@ -211,10 +224,15 @@ class TestUpgradeInPlace:
                 assert connection.execute(text(differ)).scalar() == 0
             courses = "SELECT count(*) FROM \"use\" WHERE kind = 'course_place'"
             assert connection.execute(text(courses)).scalar() > 0  # the fixture has some
+            month = MONTH[engine.dialect.name]
+            for table, rule in DERIVED_TABLES.items():
+                expected = connection.execute(text(rule.format(month=month))).all()
+                assert after[table] == expected and len(expected) > 10
         engine.dispose()
         assert {table: after[table] for table in ADDED} == {table: [] for table in ADDED}
         kept = rows_of(before, leave_out=REWRITTEN["audit_entry"], table="audit_entry")
-        assert {table: found for table, found in after.items() if table not in ADDED} == {
+        new_tables = {*ADDED, *DERIVED_TABLES}
+        assert {table: found for table, found in after.items() if table not in new_tables} == {
             **before,
             "audit_entry": kept,
         }
