@@ -356,6 +356,10 @@
       line.textContent = TEXT.noSnapshot;
       return;
     }
+    if (age < 1 / 60 && !offline.tooOld()) {
+      line.textContent = TEXT.snapshotNew;
+      return;
+    }
     const said = age < 1 ? fill(TEXT.minutes, { n: Math.floor(age * 60) })
       : fill(TEXT.hours, { n: Math.floor(age) });
     line.textContent = fill(offline.tooOld() ? TEXT.snapshotOld : TEXT.snapshotAge, { age: said });
