@@ -24,9 +24,7 @@ def count_use(use: Use, change: int) -> None:
     month's totals, and keep when its holder first used a card."""
     month = use.day.replace(day=1)
     for table, by in _TOTALS.items():
-        key = {column: getattr(use, column) for column in by}
-        if table is MonthlyHomeUses:
-            key["home_municipality_code"] = key["home_municipality_code"] or NOT_KNOWN
+        key = {column: _known(getattr(use, column)) for column in by}
         db.session.execute(
             _add_to_month(_dialect(), table),
             {
@@ -109,6 +107,11 @@ def recount() -> int:
     )
     db.session.expire_all()
     return db.session.scalar(select(func.coalesce(func.sum(MonthlyUses.adults), 0)))
+
+
+def _known(value):
+    """A key of a total: a use's value, NOT_KNOWN for none (only a municipality)."""
+    return NOT_KNOWN if value is None else value
 
 
 def _dialect() -> str:
